@@ -1,0 +1,59 @@
+"""Shared CLI pieces: the error type, default home, output formatting."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+DEFAULT_HOME = os.environ.get("SPRINTD_HOME", str(Path.home() / ".sprintd"))
+
+
+class CliError(Exception):
+    """A user-facing error: one sentence saying what is wrong and how to fix it."""
+
+
+home_option = click.option(
+    "--home", default=DEFAULT_HOME, show_default=True, type=click.Path(file_okay=False),
+    help="Node home directory (CometBFT config + app data + keyring).",
+)
+output_option = click.option(
+    "--output", "-o", type=click.Choice(["text", "json"]), default="text", show_default=True,
+)
+keyring_backend_option = click.option(
+    "--keyring-backend", type=click.Choice(["file", "test"]), default="file", show_default=True,
+    help="'file' is encrypted with a passphrase; 'test' stores keys UNENCRYPTED (dev only).",
+)
+
+
+def emit(data: dict | list, output: str, text_lines: list[str] | None = None) -> None:
+    """Print a result as JSON or as readable text lines."""
+    if output == "json":
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    if text_lines is None:
+        text_lines = _to_text(data)
+    for line in text_lines:
+        click.echo(line)
+
+
+def _to_text(data, indent: str = "") -> list[str]:
+    lines: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, (dict, list)) and value:
+                lines.append(f"{indent}{key}:")
+                lines.extend(_to_text(value, indent + "  "))
+            else:
+                lines.append(f"{indent}{key}: {value}")
+    elif isinstance(data, list):
+        for item in data:
+            sub = _to_text(item, indent + "  ")
+            if sub:
+                lines.append(f"{indent}- {sub[0].strip()}")
+                lines.extend(sub[1:])
+    else:
+        lines.append(f"{indent}{data}")
+    return lines
