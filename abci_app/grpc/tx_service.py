@@ -1,0 +1,107 @@
+"""cosmos.tx.v1beta1.Service: Simulate, BroadcastTx (forwarded to CometBFT) and GetTx (tx index)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+
+import cosmpy.protos  # noqa: F401
+import grpc
+from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
+from cosmos.tx.v1beta1 import service_pb2, service_pb2_grpc
+from cosmos.tx.v1beta1.tx_pb2 import Tx, TxRaw
+from tendermint.abci import types_pb2 as abci
+
+from abci_app.rpc_client import RpcError, RpcUnavailable
+from chain.tx.builder import pack_any
+
+log = logging.getLogger("sprint.grpc")
+
+ERR_TX_IN_MEMPOOL_CACHE = 19
+ERR_MEMPOOL_FULL = 20
+
+
+class TxService(service_pb2_grpc.ServiceServicer):
+    def __init__(self, app, rpc):
+        self.app = app
+        self.rpc = rpc
+
+    def Simulate(self, request, context):
+        tx_bytes = request.tx_bytes or (request.tx.SerializeToString() if request.HasField("tx") else b"")
+        if not tx_bytes:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "empty tx: set tx_bytes")
+        outcome = self.app.simulate(tx_bytes)
+        if not outcome.ok:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"{outcome.log} [code {outcome.code}]")
+        return service_pb2.SimulateResponse(
+            gas_info=sdk_abci.GasInfo(gas_wanted=outcome.gas_wanted, gas_used=outcome.gas_used),
+            result=sdk_abci.Result(events=_sdk_events(outcome.events)),
+        )
+
+    def BroadcastTx(self, request, context):
+        if not request.tx_bytes:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "empty tx_bytes")
+        modes = {service_pb2.BROADCAST_MODE_SYNC: self.rpc.broadcast_tx_sync,
+                 service_pb2.BROADCAST_MODE_ASYNC: self.rpc.broadcast_tx_async}
+        send = modes.get(request.mode)
+        if send is None:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "unsupported broadcast mode: use SYNC or ASYNC")
+        # No app lock is held here: CometBFT calls back into CheckTx before answering.
+        try:
+            result = send(request.tx_bytes)
+        except RpcError as err:
+            return service_pb2.BroadcastTxResponse(tx_response=_rpc_error_response(request.tx_bytes, err))
+        except RpcUnavailable as err:
+            context.abort(grpc.StatusCode.UNAVAILABLE, str(err))
+        return service_pb2.BroadcastTxResponse(tx_response=sdk_abci.TxResponse(
+            txhash=result["hash"], code=result["code"], codespace=result["codespace"], raw_log=result["log"],
+        ))
+
+    def GetTx(self, request, context):
+        try:
+            tx_hash = bytes.fromhex(request.hash)
+        except ValueError:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"invalid tx hash {request.hash!r}: expected hex")
+        if len(tx_hash) != 32:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "invalid tx hash: expected 32 bytes (64 hex chars)")
+        found = self.app.get_tx(tx_hash)
+        if found is None:
+            context.abort(grpc.StatusCode.NOT_FOUND, f"tx not found: {request.hash.upper()}")
+        tx_result, block_time = found
+        tx = decoded_tx(tx_result.tx)
+        return service_pb2.GetTxResponse(tx=tx, tx_response=tx_response(tx_result, tx, block_time))
+
+
+def decoded_tx(raw: bytes) -> Tx:
+    tx_raw = TxRaw.FromString(raw)
+    tx = Tx(signatures=tx_raw.signatures)
+    tx.body.ParseFromString(tx_raw.body_bytes)
+    tx.auth_info.ParseFromString(tx_raw.auth_info_bytes)
+    return tx
+
+
+def tx_response(tx_result, tx: Tx, block_time: int) -> sdk_abci.TxResponse:
+    result = tx_result.result
+    timestamp = datetime.datetime.fromtimestamp(block_time, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return sdk_abci.TxResponse(
+        height=tx_result.height, txhash=hashlib.sha256(tx_result.tx).hexdigest().upper(),
+        codespace=result.codespace, code=result.code, raw_log=result.log, gas_wanted=result.gas_wanted,
+        gas_used=result.gas_used, events=result.events, tx=pack_any(tx, "/cosmos.tx.v1beta1.Tx"),
+        timestamp=timestamp,
+    )
+
+
+def _sdk_events(events):
+    return [abci.Event(type=e.type, attributes=[abci.EventAttribute(key=k, value=v, index=True)
+                                                for k, v in e.attributes]) for e in events]
+
+
+def _rpc_error_response(tx_bytes: bytes, err: RpcError) -> sdk_abci.TxResponse:
+    text = f"{err.data} {err.message}".lower()
+    code = ERR_TX_IN_MEMPOOL_CACHE if "already exists in cache" in text else (
+        ERR_MEMPOOL_FULL if "mempool is full" in text else 1)
+    return sdk_abci.TxResponse(
+        txhash=hashlib.sha256(tx_bytes).hexdigest().upper(), code=code, codespace="sdk",
+        raw_log=err.data or err.message,
+    )

@@ -1,0 +1,238 @@
+"""The block pipeline: ABCI 2.0 requests in, responses out, state in a KV database.
+
+State lives in three layers: the committed database (read through an immutable snapshot), the
+block cache that FinalizeBlock writes into, and the check cache that CheckTx writes into. Commit
+writes the block cache, the height, the app hash and the tx index in one atomic batch, then
+resets both caches on a fresh snapshot. Nothing reaches the database before Commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import cosmpy.protos  # noqa: F401
+from tendermint.abci import types_pb2 as abci
+from tendermint.types.params_pb2 import ConsensusParams
+
+from chain.apphash import compute_app_hash
+from chain.context import BlockInfo, Event
+from chain.errors import TxError
+from chain.modules import registry
+from chain.query import QueryError
+from chain.runtx import Mode, TxOutcome, TxRunner
+from chain.store import meta
+from chain.store.cache import CacheStore
+
+log = logging.getLogger("sprint.app")
+
+APP_NAME = "sprintchain"
+APP_VERSION = 1
+QUERY_CODES = {"invalid_argument": 3, "not_found": 5}
+
+
+@dataclass
+class PendingCommit:
+    height: int
+    app_hash: bytes
+    time_seconds: int
+    index: list[tuple[bytes, bytes]] = field(default_factory=list)  # (tx hash, TxResult bytes)
+
+
+class App:
+    """The sprintchain state machine. Thread-safe: every entry point takes the app lock."""
+
+    def __init__(self, db, sync_writes: bool = True):
+        self.db = db
+        self.sync_writes = sync_writes
+        self.lock = threading.RLock()
+        self.keepers = registry.build_keepers()
+        self.router = registry.build_router()
+        self.queries = registry.build_query_router()
+        self.runner = TxRunner(self.keepers, self.router)
+        self.height = meta.read_height(db)
+        self.app_hash = meta.read_app_hash(db)
+        self.chain_id = meta.read_chain_id(db)
+        self.pending: PendingCommit | None = None
+        self._pending_meta: dict[bytes, bytes] = {}
+        self.stats = {"txs_committed": 0, "txs_failed": 0, "check_tx": 0, "check_tx_rejected": 0}
+        self._reset_caches()
+
+    # --- state layers -------------------------------------------------------------------------
+
+    def _reset_caches(self) -> None:
+        self.committed = self.db.snapshot()
+        self.block_cache = CacheStore(self.committed)
+        self.check_cache = CacheStore(self.committed)
+        self._params = self._load_params(self.committed)
+
+    def _load_params(self, store):
+        try:
+            return self.keepers.auth.get_params(store)
+        except RuntimeError:
+            return None
+
+    def committed_store(self):
+        """An immutable view of the last committed state, for queries."""
+        return self.committed
+
+    # --- ABCI: connection handshake -----------------------------------------------------------
+
+    def info(self, req: abci.RequestInfo) -> abci.ResponseInfo:
+        with self.lock:
+            return abci.ResponseInfo(
+                data=APP_NAME, version="0.1.0", app_version=APP_VERSION,
+                last_block_height=self.height, last_block_app_hash=self.app_hash if self.height else b"",
+            )
+
+    def init_chain(self, req: abci.RequestInitChain) -> abci.ResponseInitChain:
+        """Load app_state from genesis into the block cache (committed with the first block)."""
+        with self.lock:
+            app_state = json.loads(req.app_state_bytes or b"{}")
+            self.chain_id = req.chain_id
+            registry.init_genesis(self.block_cache, self.keepers, app_state)
+            self._params = self.keepers.auth.get_params(self.block_cache)
+            self.app_hash = compute_app_hash(b"", 0, self.block_cache.sorted_writes())
+            self._pending_meta[meta.CHAIN_ID_KEY] = req.chain_id.encode()
+            self._pending_meta[meta.CONSENSUS_PARAMS_KEY] = req.consensus_params.SerializeToString()
+            log.info("init_chain chain_id=%s app_hash=%s", req.chain_id, self.app_hash.hex())
+            return abci.ResponseInitChain(app_hash=self.app_hash)
+
+    # --- ABCI: mempool ------------------------------------------------------------------------
+
+    def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx:
+        with self.lock:
+            mode = Mode.RECHECK if req.type == abci.RECHECK else Mode.CHECK
+            outcome = self._run(self.check_cache, self._check_block(), req.tx, mode)
+            self.stats["check_tx"] += 1
+            self.stats["check_tx_rejected"] += 0 if outcome.ok else 1
+            return abci.ResponseCheckTx(
+                code=outcome.code, codespace=outcome.codespace, log=outcome.log,
+                gas_wanted=outcome.gas_wanted, gas_used=outcome.gas_used,
+            )
+
+    def simulate(self, tx_bytes: bytes) -> TxOutcome:
+        """Run a tx on a throwaway branch of the check state with unlimited gas."""
+        with self.lock:
+            return self._run(self.check_cache.branch(), self._check_block(), tx_bytes, Mode.SIMULATE)
+
+    def _check_block(self) -> BlockInfo:
+        return BlockInfo(self.height + 1, 0, 0, self.chain_id)
+
+    def _run(self, store, block: BlockInfo, raw: bytes, mode: Mode) -> TxOutcome:
+        if self._params is None:
+            return TxOutcome(code=1, codespace="sdk", log="chain not initialised yet")
+        return self.runner.run(store, block, raw, mode, self._params)
+
+    # --- ABCI: consensus ----------------------------------------------------------------------
+
+    def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
+        """Keep, in order, the txs that still pass the ante checks and fit in max_tx_bytes."""
+        with self.lock:
+            scratch = CacheStore(self.committed)
+            block = BlockInfo(req.height, req.time.seconds, req.time.nanos, self.chain_id)
+            chosen, size = [], 0
+            for raw in req.txs:
+                if size + len(raw) > req.max_tx_bytes:
+                    break
+                if self._run(scratch, block, raw, Mode.PREPARE).ok:
+                    chosen.append(raw)
+                    size += len(raw)
+            return abci.ResponsePrepareProposal(txs=chosen)
+
+    def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
+        """Reject a proposal carrying any tx that does not decode or fails stateless checks."""
+        with self.lock:
+            status = abci.ResponseProcessProposal.ACCEPT
+            if self._params is not None:
+                for raw in req.txs:
+                    try:
+                        self.runner.decode(raw, self._params)
+                    except TxError as err:
+                        log.warning("rejecting proposal at height %d: %s", req.height, err.log)
+                        status = abci.ResponseProcessProposal.REJECT
+                        break
+            return abci.ResponseProcessProposal(status=status)
+
+    def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
+        """Execute the block's txs into the block cache and return results and the new app hash."""
+        with self.lock:
+            if req.height != self.height + 1 and self.height != 0:
+                raise RuntimeError(f"finalize_block height {req.height} after committed {self.height}")
+            block = BlockInfo(req.height, req.time.seconds, req.time.nanos, self.chain_id, req.proposer_address)
+            results = []
+            pending = PendingCommit(req.height, b"", req.time.seconds)
+            for index, raw in enumerate(req.txs):
+                outcome = self._run(self.block_cache, block, raw, Mode.DELIVER)
+                result = _exec_result(outcome)
+                results.append(result)
+                self.stats["txs_committed" if outcome.ok else "txs_failed"] += 1
+                pending.index.append(_index_entry(req.height, index, raw, result))
+            pending.app_hash = compute_app_hash(self.app_hash, req.height, self.block_cache.sorted_writes())
+            self.pending = pending
+            return abci.ResponseFinalizeBlock(tx_results=results, app_hash=pending.app_hash)
+
+    def commit(self, req: abci.RequestCommit | None = None) -> abci.ResponseCommit:
+        """Persist the finalized block atomically and move every view to the new state."""
+        with self.lock:
+            pending = self.pending
+            if pending is None:
+                raise RuntimeError("commit without finalize_block")
+            puts = dict(self.block_cache.writes)
+            puts.update(self._pending_meta)
+            puts.update(meta.commit_entries(pending.height, pending.app_hash, pending.time_seconds, pending.index))
+            self.db.write_batch(puts, sync=self.sync_writes)
+            self.height, self.app_hash = pending.height, pending.app_hash
+            self.pending, self._pending_meta = None, {}
+            self._reset_caches()
+            return abci.ResponseCommit(retain_height=0)
+
+    # --- ABCI: queries ------------------------------------------------------------------------
+
+    def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
+        """Route `path` (a gRPC method name) to its handler over the last committed state."""
+        store, height = self.committed, self.height
+        if req.height and req.height != height:
+            return abci.ResponseQuery(code=3, codespace="sdk", log=f"only the latest height {height} is queryable",
+                                      height=height)
+        try:
+            value = self.queries.query_bytes(req.path, req.data, store, self.keepers)
+        except QueryError as err:
+            return abci.ResponseQuery(code=QUERY_CODES[err.status], codespace="sdk", log=err.message, height=height)
+        return abci.ResponseQuery(code=0, value=value, height=height)
+
+    # --- helpers for servers ------------------------------------------------------------------
+
+    def get_tx(self, tx_hash: bytes):
+        """(TxResult, block time seconds) from the committed tx index, or None."""
+        return meta.read_tx(self.committed, tx_hash)
+
+    def consensus_params(self):
+        """The consensus params recorded at InitChain, or None before the first commit."""
+        raw = self.committed.get(meta.CONSENSUS_PARAMS_KEY)
+        return ConsensusParams.FromString(raw) if raw is not None else None
+
+    def export_genesis(self) -> dict:
+        return registry.export_genesis(self.committed, self.keepers)
+
+
+def _to_abci_events(events: list[Event]) -> list[abci.Event]:
+    return [
+        abci.Event(type=e.type, attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in e.attributes])
+        for e in events
+    ]
+
+
+def _exec_result(outcome: TxOutcome) -> abci.ExecTxResult:
+    return abci.ExecTxResult(
+        code=outcome.code, codespace=outcome.codespace, log=outcome.log,
+        gas_wanted=outcome.gas_wanted, gas_used=outcome.gas_used, events=_to_abci_events(outcome.events),
+    )
+
+
+def _index_entry(height: int, index: int, raw: bytes, result: abci.ExecTxResult) -> tuple[bytes, bytes]:
+    entry = abci.TxResult(height=height, index=index, tx=raw, result=result)
+    return hashlib.sha256(raw).digest(), entry.SerializeToString()

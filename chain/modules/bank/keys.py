@@ -1,0 +1,21 @@
+"""bank store layout."""
+
+import hashlib
+
+BALANCE_PREFIX = b"\x10"  # key: 0x10 | address(20) | denom(utf-8) | value: amount, decimal ASCII
+SUPPLY_PREFIX = b"\x11"  # key: 0x11 | denom(utf-8) | value: amount, decimal ASCII
+
+FEE_COLLECTOR = "fee_collector"
+
+
+def balance_key(address: bytes, denom: str) -> bytes:
+    return BALANCE_PREFIX + address + denom.encode()
+
+
+def supply_key(denom: str) -> bytes:
+    return SUPPLY_PREFIX + denom.encode()
+
+
+def module_address(name: str) -> bytes:
+    """Module account address, as the Cosmos SDK derives it: sha256(name)[:20]."""
+    return hashlib.sha256(name.encode()).digest()[:20]

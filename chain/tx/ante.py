@@ -1,0 +1,137 @@
+"""The ante handler: fee, gas, memo, timeout, pubkey, signature and sequence rules run before messages.
+
+Order follows the Cosmos SDK: timeout -> memo -> size gas -> fee -> pubkeys -> signature gas ->
+signature verification -> sequence increment. Any failure rejects the whole transaction.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import cosmpy.protos  # noqa: F401
+from cosmos.crypto.secp256k1.keys_pb2 import PubKey
+
+from chain.coins import ceil_mul, format_coins, parse_decimal
+from chain.context import Context
+from chain.errors import (
+    ErrInsufficientFee, ErrInvalidGasLimit, ErrInvalidPubKey, ErrInvalidRequest, ErrMemoTooLarge,
+    ErrTooManySignatures, ErrTxTimeoutHeight, ErrUnauthorized, ErrUnknownAddress, ErrWrongSequence,
+)
+from chain.modules.bank.keys import FEE_COLLECTOR
+from chain.tx.builder import SECP256K1_PUBKEY_URL, pack_any, sign_doc_bytes
+from chain.tx.crypto import encode_address, pubkey_to_address, verify_signature
+from chain.tx.decode import DecodedTx
+
+
+class SignatureCache:
+    """Remembers (sign bytes, pubkey, signature) triples already verified as valid.
+
+    Verification is a pure function of those bytes, so skipping a repeat check cannot change any
+    result; it saves the second verification of a tx seen in CheckTx and again in FinalizeBlock.
+    """
+
+    def __init__(self, capacity: int = 200_000):
+        self.capacity = capacity
+        self._seen: OrderedDict[bytes, None] = OrderedDict()
+
+    def verify(self, pubkey: bytes, signature: bytes, message: bytes) -> bool:
+        key = pubkey + signature + message
+        if key in self._seen:
+            return True
+        if not verify_signature(pubkey, signature, message):
+            return False
+        self._seen[key] = None
+        if len(self._seen) > self.capacity:
+            self._seen.popitem(last=False)
+        return True
+
+
+def run_ante(ctx: Context, keepers, tx: DecodedTx, params, sig_cache: SignatureCache) -> None:
+    """Apply the ante rules to ctx.store (a gas-metered branch); raises a TxError on failure."""
+    fee = tx.auth_info.fee
+    _check_gas_limit(ctx, fee.gas_limit, params)
+    if tx.body.timeout_height and ctx.block.height > tx.body.timeout_height:
+        raise ErrTxTimeoutHeight(
+            f"tx timeout height {tx.body.timeout_height} passed; current height {ctx.block.height}"
+        )
+    if len(tx.body.memo) > params.max_memo_characters:
+        raise ErrMemoTooLarge(f"memo has {len(tx.body.memo)} characters; max {params.max_memo_characters}")
+    if len(tx.signers) > params.tx_sig_limit:
+        raise ErrTooManySignatures(f"{len(tx.signers)} signatures; max {params.tx_sig_limit}")
+    ctx.gas_meter.consume(len(tx.raw) * params.tx_size_cost_per_byte, "txSize")
+    _deduct_fee(ctx, keepers, tx, params)
+    for signer, slot in zip(tx.signers, tx.slots):
+        _check_signer(ctx, keepers, tx, signer, slot, params, sig_cache)
+
+
+def _check_gas_limit(ctx: Context, gas_limit: int, params) -> None:
+    if ctx.simulate:
+        return
+    if gas_limit == 0:
+        raise ErrInvalidGasLimit("gas limit is 0: set --gas (or --gas auto)")
+    if gas_limit > params.max_tx_gas:
+        raise ErrInvalidGasLimit(f"gas limit {gas_limit} exceeds max_tx_gas {params.max_tx_gas}")
+
+
+def _deduct_fee(ctx: Context, keepers, tx: DecodedTx, params) -> None:
+    fee = tx.auth_info.fee
+    if fee.payer or fee.granter:
+        raise ErrInvalidRequest("fee payer/granter are not supported: the first signer pays")
+    paid = 0
+    for coin in fee.amount:
+        if coin.denom != params.fee_denom:
+            raise ErrInsufficientFee(f"fee denom {coin.denom!r} not accepted; pay fees in {params.fee_denom}")
+        if not coin.amount.isdigit():
+            raise ErrInsufficientFee(f"invalid fee amount {coin.amount!r}")
+        paid += int(coin.amount)
+    required = ceil_mul(fee.gas_limit, parse_decimal(params.min_gas_price))
+    if not ctx.simulate and paid < required:
+        raise ErrInsufficientFee(
+            f"insufficient fees; got: {paid}{params.fee_denom} required: {required}{params.fee_denom} "
+            f"(gas {fee.gas_limit} x min gas price {params.min_gas_price})"
+        )
+    payer = tx.signers[0]
+    if keepers.auth.get_account(ctx.store, payer) is None:
+        raise ErrUnknownAddress(f"fee payer account {encode_address(payer)} does not exist: fund it first")
+    if paid or ctx.simulate:
+        # Simulations usually carry no fee; moving a zero fee meters the same store accesses, so the
+        # estimate covers the fee transfer the real tx will make.
+        keepers.bank.send_to_module(ctx, payer, FEE_COLLECTOR, [(params.fee_denom, paid)])
+    ctx.emit("tx", ("fee", format_coins([(params.fee_denom, paid)]) if paid else ""),
+             ("fee_payer", encode_address(payer)))
+
+
+def _check_signer(ctx: Context, keepers, tx: DecodedTx, signer: bytes, slot, params, sig_cache) -> None:
+    account = keepers.auth.get_account(ctx.store, signer)
+    address = encode_address(signer)
+    if account is None:
+        raise ErrUnknownAddress(f"account {address} does not exist: fund it before signing with it")
+    stored = _stored_pubkey(account)
+    pubkey = slot.pubkey or stored
+    if pubkey is None:
+        raise ErrInvalidPubKey(f"no pubkey for {address}: include it in the signer info")
+    if pubkey_to_address(pubkey) != signer or (stored is not None and stored != pubkey):
+        raise ErrInvalidPubKey(f"pubkey does not match signer address {address}")
+    ctx.gas_meter.consume(params.sig_verify_cost_secp256k1, "ante verify: secp256k1")
+    if slot.sequence != account.sequence:
+        raise ErrWrongSequence(
+            f"account sequence mismatch, expected {account.sequence}, got {slot.sequence}: incorrect account sequence"
+        )
+    if not (ctx.simulate or ctx.recheck_tx):
+        doc = sign_doc_bytes(tx.body_bytes, tx.auth_info_bytes, ctx.block.chain_id, account.account_number)
+        if not sig_cache.verify(pubkey, slot.signature, doc):
+            raise ErrUnauthorized(
+                f"signature verification failed; please verify account number ({account.account_number}), "
+                f"sequence ({account.sequence}) and chain-id ({ctx.block.chain_id})"
+            )
+    if stored is None:
+        account.pub_key.CopyFrom(pack_any(PubKey(key=pubkey), SECP256K1_PUBKEY_URL))
+    account.sequence += 1
+    keepers.auth.set_account(ctx.store, account, signer)
+    ctx.emit("tx", ("acc_seq", f"{address}/{slot.sequence}"))
+
+
+def _stored_pubkey(account) -> bytes | None:
+    if not account.HasField("pub_key") or not account.pub_key.value:
+        return None
+    return PubKey.FromString(account.pub_key.value).key

@@ -1,0 +1,107 @@
+"""Decode TxRaw bytes into a checked, typed transaction (stateless rules only)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import cosmpy.protos  # noqa: F401
+from cosmos.crypto.secp256k1.keys_pb2 import PubKey
+from cosmos.tx.signing.v1beta1.signing_pb2 import SIGN_MODE_DIRECT
+from cosmos.tx.v1beta1.tx_pb2 import AuthInfo, TxBody, TxRaw
+from google.protobuf.message import DecodeError
+from google.protobuf.unknown_fields import UnknownFieldSet
+
+from chain.errors import (
+    ErrInvalidPubKey, ErrNoSignatures, ErrTxDecode, ErrTxTooLarge, ErrUnauthorized,
+    ErrUnknownExtensionOptions, ErrUnknownRequest,
+)
+from chain.tx.router import Router
+
+SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
+
+
+@dataclass
+class SignerSlot:
+    pubkey: bytes | None
+    sequence: int
+    signature: bytes
+
+
+@dataclass
+class DecodedTx:
+    raw: bytes
+    hash: bytes
+    body: TxBody
+    auth_info: AuthInfo
+    body_bytes: bytes
+    auth_info_bytes: bytes
+    msgs: list  # [(type_url, message)]
+    signers: list[bytes]  # unique signer addresses in first-appearance order
+    slots: list[SignerSlot]
+
+    @property
+    def hash_hex(self) -> str:
+        return self.hash.hex().upper()
+
+
+def _parse(cls, data: bytes, what: str):
+    try:
+        message = cls.FromString(data)
+    except (DecodeError, RuntimeError, ValueError) as err:
+        raise ErrTxDecode(f"tx parse error: {what}: {err}") from err
+    if len(UnknownFieldSet(message)):
+        raise ErrTxDecode(f"tx parse error: {what} has unknown fields")
+    return message
+
+
+def decode_tx(raw: bytes, router: Router, max_tx_bytes: int) -> DecodedTx:
+    """Parse and statelessly validate a transaction; raise a TxError subclass on the first problem."""
+    if len(raw) > max_tx_bytes:
+        raise ErrTxTooLarge(f"tx too large: {len(raw)} bytes > max {max_tx_bytes}")
+    if not raw:
+        raise ErrTxDecode("tx parse error: empty tx bytes")
+    tx = _parse(TxRaw, raw, "TxRaw")
+    body = _parse(TxBody, tx.body_bytes, "body")
+    auth_info = _parse(AuthInfo, tx.auth_info_bytes, "auth_info")
+    if body.extension_options or body.non_critical_extension_options:
+        raise ErrUnknownExtensionOptions("unknown extension options: this chain accepts none")
+    if not body.messages:
+        raise ErrUnknownRequest("tx has no messages: at least one message is required")
+    msgs = [router.unpack(any_msg) for any_msg in body.messages]
+    signers: list[bytes] = []
+    for type_url, msg in msgs:
+        router.validate(type_url, msg)
+        for signer in router.signers(type_url, msg):
+            if signer not in signers:
+                signers.append(signer)
+    slots = _signer_slots(tx, auth_info, len(signers))
+    return DecodedTx(raw, hashlib.sha256(raw).digest(), body, auth_info, tx.body_bytes,
+                     tx.auth_info_bytes, msgs, signers, slots)
+
+
+def _signer_slots(tx: TxRaw, auth_info: AuthInfo, expected: int) -> list[SignerSlot]:
+    if not tx.signatures:
+        raise ErrNoSignatures("no signatures supplied: sign the tx before broadcasting")
+    if len(tx.signatures) != expected or len(auth_info.signer_infos) != expected:
+        raise ErrUnauthorized(
+            f"wrong number of signers; expected {expected}, got {len(auth_info.signer_infos)} signer infos "
+            f"and {len(tx.signatures)} signatures"
+        )
+    slots = []
+    for info, signature in zip(auth_info.signer_infos, tx.signatures):
+        if not info.mode_info.HasField("single") or info.mode_info.single.mode != SIGN_MODE_DIRECT:
+            raise ErrUnauthorized("unsupported sign mode: only SIGN_MODE_DIRECT single signatures")
+        slots.append(SignerSlot(_pubkey(info), info.sequence, signature))
+    return slots
+
+
+def _pubkey(info) -> bytes | None:
+    if not info.HasField("public_key"):
+        return None
+    if info.public_key.type_url != SECP256K1_PUBKEY_URL:
+        raise ErrInvalidPubKey(f"unsupported pubkey type {info.public_key.type_url!r}: use secp256k1")
+    key = _parse(PubKey, info.public_key.value, "pubkey").key
+    if len(key) != 33:
+        raise ErrInvalidPubKey(f"invalid secp256k1 pubkey length {len(key)}: expected 33 compressed bytes")
+    return key

@@ -1,0 +1,153 @@
+"""The genesis `app_state` the chain's InitChain consumes.
+
+```json
+{"auth": {"accounts": [{"address": "sprint1...", "account_number": "0", "sequence": "0"}]},
+ "bank": {"balances": [{"address": "sprint1...", "coins": [{"denom": "usprint", "amount": "1"}]}],
+          "supply": [{"denom": "usprint", "amount": "<sum of all balances>"}]}}
+```
+
+Amounts and numbers are decimal strings. Account numbers are 0..n-1 in the order the accounts are
+given (so the first dev account, alice, is account 0); balances are sorted by raw address bytes
+(as the Cosmos SDK and our bank export do), coins and supply by denom. Module params are omitted: the chain uses its defaults.
+"""
+
+from __future__ import annotations
+
+from chain.tx.crypto import AddressError, decode_address
+
+BASE_DENOM = "usprint"
+
+
+class GenesisError(ValueError):
+    """An app_state that InitChain would reject; the message says which entry and why."""
+
+
+def build_app_state(funded: list[tuple[str, int]], denom: str = BASE_DENOM) -> dict:
+    """app_state with one account per (address, amount), in the given order, funded in `denom`.
+
+    An amount of 0 creates the account without a balance entry. Duplicate addresses are an error."""
+    accounts = []
+    balances = []
+    seen: set[str] = set()
+    total = 0
+    for number, (address, amount) in enumerate(funded):
+        try:
+            decode_address(address)
+        except AddressError as err:
+            raise GenesisError(f"genesis account #{number}: {err}") from None
+        if address in seen:
+            raise GenesisError(f"genesis account {address} is listed twice")
+        seen.add(address)
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            raise GenesisError(f"genesis account {address}: amount must be a non-negative integer")
+        accounts.append({"address": address, "account_number": str(number), "sequence": "0"})
+        if amount > 0:
+            balances.append({"address": address, "coins": [{"denom": denom, "amount": str(amount)}]})
+            total += amount
+    balances.sort(key=lambda b: decode_address(b["address"]))
+    supply = [{"denom": denom, "amount": str(total)}] if total > 0 else []
+    app_state = {
+        "auth": {"accounts": accounts},
+        "bank": {"balances": balances, "supply": supply},
+    }
+    validate_app_state(app_state)
+    return app_state
+
+
+def _parse_amount(text, where: str) -> int:
+    if not isinstance(text, str) or not text.isdigit() or not text.isascii():
+        raise GenesisError(f"{where}: {text!r} must be a decimal string of digits")
+    if len(text) > 1 and text[0] == "0":
+        raise GenesisError(f"{where}: {text!r} has leading zeros")
+    return int(text)
+
+
+def validate_app_state(app_state: dict) -> None:
+    """Raise GenesisError unless `app_state` follows the schema above: valid unique addresses,
+    unique account numbers, balances only for listed accounts and sorted by address bytes,
+    positive amounts, and supply equal to the sum of balances per denom."""
+    if not isinstance(app_state, dict):
+        raise GenesisError("app_state must be a JSON object")
+    auth = app_state.get("auth", {})
+    bank = app_state.get("bank", {})
+    if not isinstance(auth, dict) or not isinstance(bank, dict):
+        raise GenesisError("app_state.auth and app_state.bank must be JSON objects")
+    accounts = auth.get("accounts", [])
+    balances = bank.get("balances", [])
+    supply = bank.get("supply", [])
+    if not all(isinstance(x, list) for x in (accounts, balances, supply)):
+        raise GenesisError("auth.accounts, bank.balances and bank.supply must be lists")
+
+    known: set[str] = set()
+    numbers: set[int] = set()
+    for i, acc in enumerate(accounts):
+        where = f"auth.accounts[{i}]"
+        if not isinstance(acc, dict):
+            raise GenesisError(f"{where} must be an object")
+        address = acc.get("address")
+        try:
+            decode_address(address)
+        except AddressError as err:
+            raise GenesisError(f"{where}: {err}") from None
+        if address in known:
+            raise GenesisError(f"{where}: address {address} is listed twice")
+        known.add(address)
+        number = _parse_amount(acc.get("account_number"), f"{where}.account_number")
+        if number in numbers:
+            raise GenesisError(f"{where}: account_number {number} is used twice")
+        numbers.add(number)
+        _parse_amount(acc.get("sequence", "0"), f"{where}.sequence")
+
+    totals: dict[str, int] = {}
+    previous = None
+    for i, bal in enumerate(balances):
+        where = f"bank.balances[{i}]"
+        if not isinstance(bal, dict):
+            raise GenesisError(f"{where} must be an object")
+        address = bal.get("address")
+        try:
+            decode_address(address)
+        except AddressError as err:
+            raise GenesisError(f"{where}: {err}") from None
+        if address not in known:
+            raise GenesisError(f"{where}: {address} has a balance but no auth account")
+        raw = decode_address(address)
+        if previous is not None and raw <= previous:
+            raise GenesisError(f"{where}: balances must be sorted by address bytes with no duplicates")
+        previous = raw
+        coins = bal.get("coins", [])
+        if not isinstance(coins, list) or not coins:
+            raise GenesisError(f"{where}: coins must be a non-empty list")
+        last_denom = None
+        for j, coin in enumerate(coins):
+            cwhere = f"{where}.coins[{j}]"
+            denom = coin.get("denom") if isinstance(coin, dict) else None
+            if not isinstance(denom, str) or not denom:
+                raise GenesisError(f"{cwhere}: missing denom")
+            if last_denom is not None and denom <= last_denom:
+                raise GenesisError(f"{cwhere}: coins must be sorted by denom with no duplicates")
+            last_denom = denom
+            amount = _parse_amount(coin.get("amount"), cwhere)
+            if amount == 0:
+                raise GenesisError(f"{cwhere}: zero amounts are not listed")
+            totals[denom] = totals.get(denom, 0) + amount
+
+    declared: dict[str, int] = {}
+    last_denom = None
+    for j, coin in enumerate(supply):
+        where = f"bank.supply[{j}]"
+        denom = coin.get("denom") if isinstance(coin, dict) else None
+        if not isinstance(denom, str) or not denom:
+            raise GenesisError(f"{where}: missing denom")
+        if last_denom is not None and denom <= last_denom:
+            raise GenesisError(f"{where}: supply must be sorted by denom with no duplicates")
+        last_denom = denom
+        declared[denom] = _parse_amount(coin.get("amount"), where)
+    if declared != totals:
+        raise GenesisError(
+            f"bank.supply {_fmt(declared)} does not equal the sum of balances {_fmt(totals)}"
+        )
+
+
+def _fmt(coins: dict[str, int]) -> str:
+    return ",".join(f"{v}{k}" for k, v in sorted(coins.items())) or "0"

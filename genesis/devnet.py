@@ -1,0 +1,262 @@
+"""A one-validator development network in one home directory.
+
+`create_devnet_home(home)` leaves in HOME:
+
+    config/config.toml, genesis.json, node_key.json, priv_validator_key.json   (cometbft init)
+    config/app.toml                 sprintd's NodeConfig (chain id, ABCI/gRPC/RPC addresses)
+    data/priv_validator_state.json  (cometbft init)
+    keyring-test/                   dev accounts, UNENCRYPTED test keyring
+    dev-accounts.json               names, addresses and mnemonics of the dev accounts (DEV ONLY)
+
+A home that already holds a devnet (dev-accounts.json + genesis) is reused as it is (ports given
+explicitly are re-applied); any other non-empty directory is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from abci_app.cli.common import CliError
+from abci_app.cometbft import (
+    CONFIG_TOML,
+    GENESIS_JSON,
+    atomic_write,
+    init_cometbft_home,
+    patch_config,
+    read_config,
+    read_genesis,
+    validate_chain_id,
+    write_genesis,
+)
+from abci_app.node_config import APP_TOML, NodeConfig
+from genesis.app_state import BASE_DENOM, build_app_state
+
+DEVNET_CHAIN_ID = "sprint-devnet-1"
+DEV_ACCOUNTS = ("alice", "bob", "carol", "dave")
+DEV_AMOUNT = 10**12  # usprint per account (1,000,000 SPRINT)
+DEV_ACCOUNTS_FILE = "dev-accounts.json"
+KEYRING_BACKEND = "test"
+DEV_NOTE = (
+    "DEV ONLY: these mnemonics and the keyring-test directory are stored UNENCRYPTED for local "
+    "development. Never use these keys or mnemonics for anything of value."
+)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_P2P_PORT = 26656
+DEFAULT_RPC_PORT = 26657
+DEFAULT_ABCI_PORT = 26658
+DEFAULT_GRPC_PORT = 9090
+
+
+def is_devnet_home(home: str | Path) -> bool:
+    home = Path(home)
+    return (home / DEV_ACCOUNTS_FILE).is_file() and (home / GENESIS_JSON).is_file() and (
+        home / APP_TOML
+    ).is_file()
+
+
+def _is_empty_dir(home: Path) -> bool:
+    return not home.exists() or (home.is_dir() and not any(home.iterdir()))
+
+
+def reset_devnet_home(home: str | Path) -> None:
+    """Delete a devnet home (chain data, keys, logs). Refuses directories that are not one."""
+    home = Path(home).expanduser()
+    if _is_empty_dir(home):
+        return
+    if not is_devnet_home(home):
+        raise CliError(
+            f"{home} is not a sprintd devnet home (no {DEV_ACCOUNTS_FILE}); refusing to delete it, "
+            "pick another --home or remove it yourself"
+        )
+    shutil.rmtree(home)
+
+
+def create_devnet_home(
+    home: str | Path,
+    chain_id: str | None = None,
+    accounts: tuple[str, ...] | list[str] = DEV_ACCOUNTS,
+    amount: int = DEV_AMOUNT,
+    *,
+    host: str = DEFAULT_HOST,
+    p2p_port: int | None = None,
+    rpc_port: int | None = None,
+    abci_port: int | None = None,
+    grpc_port: int | None = None,
+    timeout_commit: str = "500ms",
+    moniker: str = "devnet-validator",
+    genesis_time=None,
+) -> dict:
+    """Create (or reuse) a devnet home and return its description:
+
+    {"home", "chain_id", "created": bool, "rpc_url", "rpc_laddr", "p2p_laddr", "abci_address",
+     "grpc_address", "keyring_backend": "test", "keyring_dir", "denom",
+     "accounts": [{"name", "address", "amount", "mnemonic"}], "dev_accounts_file"}
+
+    chain_id None means sprint-devnet-1 for a new home and "whatever it holds" for a reused one.
+    Ports left as None take the defaults (26656 p2p, 26657 RPC, 26658 ABCI, 9090 gRPC) for a new
+    home and keep the stored values for a reused one."""
+    home = Path(home).expanduser().resolve()
+    if home.exists() and not home.is_dir():
+        raise CliError(f"{home} is a file, not a directory; pick another --home")
+    if is_devnet_home(home):
+        return _reuse(home, chain_id, host, p2p_port, rpc_port, abci_port, grpc_port)
+    if not _is_empty_dir(home):
+        raise CliError(
+            f"{home} is not empty and is not a devnet home; pick a new or empty --home"
+        )
+    chain_id = validate_chain_id(chain_id or DEVNET_CHAIN_ID)
+    names = list(accounts)
+    if len(set(names)) != len(names):
+        raise CliError("dev account names must be unique")
+    existed = home.exists()
+    try:
+        return _create(home, chain_id, names, amount, host,
+                       p2p_port or DEFAULT_P2P_PORT, rpc_port or DEFAULT_RPC_PORT,
+                       abci_port or DEFAULT_ABCI_PORT, grpc_port or DEFAULT_GRPC_PORT,
+                       timeout_commit, moniker, genesis_time)
+    except BaseException:
+        # Leave no half-made home behind: it would be refused as "not a devnet home" next time.
+        if existed:
+            for child in home.iterdir():
+                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        else:
+            shutil.rmtree(home, ignore_errors=True)
+        raise
+
+
+def _addresses(host: str, p2p_port: int, rpc_port: int, abci_port: int, grpc_port: int) -> dict:
+    return {
+        "p2p_laddr": f"tcp://{host}:{p2p_port}",
+        "rpc_laddr": f"tcp://{host}:{rpc_port}",
+        "rpc_url": f"http://{host}:{rpc_port}",
+        "abci_address": f"{host}:{abci_port}",
+        "grpc_address": f"{host}:{grpc_port}",
+    }
+
+
+def _apply_ports(home: Path, chain_id: str, addrs: dict, timeout_commit: str, moniker: str | None):
+    patch_config(
+        home,
+        p2p_laddr=addrs["p2p_laddr"],
+        rpc_laddr=addrs["rpc_laddr"],
+        proxy_app=f"tcp://{addrs['abci_address']}",
+        timeout_commit=timeout_commit,
+        moniker=moniker,
+        pex=False,  # a single validator has no peers to exchange
+    )
+    try:
+        node_config = NodeConfig.load(home)
+    except FileNotFoundError:
+        node_config = NodeConfig()
+    node_config.chain_id = chain_id
+    node_config.abci_address = addrs["abci_address"]
+    node_config.grpc_address = addrs["grpc_address"]
+    node_config.rpc_url = addrs["rpc_url"]
+    node_config.save(home)
+
+
+def _create(home, chain_id, names, amount, host, p2p_port, rpc_port, abci_port, grpc_port,
+            timeout_commit, moniker, genesis_time) -> dict:
+    from abci_app.keyring import Keyring, KeyringError
+
+    init_cometbft_home(home, moniker)
+    addrs = _addresses(host, p2p_port, rpc_port, abci_port, grpc_port)
+    _apply_ports(home, chain_id, addrs, timeout_commit, moniker)
+
+    keyring = Keyring(home, backend=KEYRING_BACKEND)
+    dev_accounts = []
+    try:
+        for name in names:
+            record, mnemonic = keyring.add(name)
+            dev_accounts.append(
+                {"name": name, "address": record.address, "amount": str(amount), "mnemonic": mnemonic}
+            )
+    except KeyringError as err:
+        raise CliError(str(err)) from None
+
+    app_state = build_app_state([(a["address"], amount) for a in dev_accounts])
+    write_genesis(home, chain_id, app_state, genesis_time)
+
+    (home / "logs").mkdir(exist_ok=True)
+    info = {
+        "note": DEV_NOTE,
+        "chain_id": chain_id,
+        "keyring_backend": KEYRING_BACKEND,
+        "keyring_dir": str(keyring.directory),
+        "denom": BASE_DENOM,
+        "accounts": dev_accounts,
+    }
+    path = home / DEV_ACCOUNTS_FILE
+    atomic_write(path, json.dumps(info, indent=2) + "\n")
+    path.chmod(0o600)
+    return _describe(home, info, created=True)
+
+
+def _reuse(home: Path, chain_id: str, host, p2p_port, rpc_port, abci_port, grpc_port) -> dict:
+    info = load_dev_accounts(home)
+    stored_chain = read_genesis(home).get("chain_id")
+    if chain_id and chain_id != stored_chain:
+        raise CliError(
+            f"{home} holds devnet {stored_chain!r}, not {chain_id!r}; use --reset to recreate it "
+            "or another --home"
+        )
+    if any(p is not None for p in (p2p_port, rpc_port, abci_port, grpc_port)):
+        current = _current_ports(home)
+        addrs = _addresses(
+            host,
+            p2p_port or current["p2p"],
+            rpc_port or current["rpc"],
+            abci_port or current["abci"],
+            grpc_port or current["grpc"],
+        )
+        config = read_config(home)
+        _apply_ports(home, stored_chain, addrs, config["consensus"]["timeout_commit"], None)
+    return _describe(home, info, created=False)
+
+
+def _port(address: str) -> int:
+    return int(address.rsplit(":", 1)[1].rstrip("/"))
+
+
+def _current_ports(home: Path) -> dict:
+    config = read_config(home)
+    node_config = NodeConfig.load(home)
+    return {
+        "p2p": _port(config["p2p"]["laddr"]),
+        "rpc": _port(config["rpc"]["laddr"]),
+        "abci": _port(node_config.abci_address),
+        "grpc": _port(node_config.grpc_address),
+    }
+
+
+def load_dev_accounts(home: str | Path) -> dict:
+    path = Path(home) / DEV_ACCOUNTS_FILE
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise CliError(f"cannot read {path} ({err}); recreate the devnet with --reset") from None
+
+
+def _describe(home: Path, info: dict, created: bool) -> dict:
+    config = read_config(home)
+    node_config = NodeConfig.load(home)
+    return {
+        "home": str(home),
+        "chain_id": read_genesis(home)["chain_id"],
+        "created": created,
+        "rpc_url": node_config.rpc_url,
+        "rpc_laddr": config["rpc"]["laddr"],
+        "p2p_laddr": config["p2p"]["laddr"],
+        "proxy_app": config["proxy_app"],
+        "abci_address": node_config.abci_address,
+        "grpc_address": node_config.grpc_address,
+        "keyring_backend": info.get("keyring_backend", KEYRING_BACKEND),
+        "keyring_dir": info.get("keyring_dir", str(home / f"keyring-{KEYRING_BACKEND}")),
+        "denom": info.get("denom", BASE_DENOM),
+        "accounts": info.get("accounts", []),
+        "dev_accounts_file": str(home / DEV_ACCOUNTS_FILE),
+        "config_toml": str(home / CONFIG_TOML),
+    }
