@@ -145,7 +145,8 @@ class DevnetProcesses:
     # ---- lifecycle --------------------------------------------------------------------------
 
     def start(self, ready_timeout: float = 60.0, abci_timeout: float = 60.0) -> "DevnetProcesses":
-        """Start both processes and wait for block 1; on failure everything is stopped again."""
+        """Start both processes and wait for a new committed block (block 1 on a fresh chain);
+        on failure everything is stopped again."""
         try:
             self._check_ports_free()
             self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -158,7 +159,11 @@ class DevnetProcesses:
                 [self.cometbft_binary, "start", "--home", str(self.home)], self.cometbft_log,
                 env=dict(os.environ),
             )
-            self.wait_for_height(1, ready_timeout)
+            deadline = time.monotonic() + ready_timeout
+            first = self.wait_for_height(1, ready_timeout)
+            # A restarted devnet reports its old height at once: wait for one new block as proof
+            # that the node and CometBFT really work together.
+            self.wait_for_height(first + 1, max(1.0, deadline - time.monotonic()))
         except BaseException:
             self.stop()
             raise
@@ -251,7 +256,7 @@ class DevnetProcesses:
         dead = self.exited()
         if dead:
             name, proc, log = dead
-            raise DevnetError(f"{name} exited with code {proc.returncode}; see {log}")
+            raise DevnetError(f"{name} {describe_exit(proc.returncode)}; see {log}")
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stop CometBFT, then the node: SIGTERM, then SIGKILL after `timeout` seconds each."""
@@ -271,6 +276,16 @@ class DevnetProcesses:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def describe_exit(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"was killed by {name}"
+    return f"exited with code {returncode}"
 
 
 def _terminate(proc: subprocess.Popen, timeout: float) -> None:
@@ -343,7 +358,7 @@ def run_devnet(home: str | Path, *, ready_timeout: float = 60.0, info: dict | No
                 name, proc, log = dead
                 devnet.stop()
                 _echo_tails(devnet, echo_err, only=log)
-                raise DevnetError(f"{name} exited with code {proc.returncode}; see {log}")
+                raise DevnetError(f"{name} {describe_exit(proc.returncode)}; see {log}")
         echo("stopping cometbft and sprintd ...")
         devnet.stop()
         echo("devnet stopped.")

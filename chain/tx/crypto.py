@@ -8,6 +8,7 @@ CheckTx and FinalizeBlock, and skipping the DER round trip of the high-level API
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import bech32
@@ -28,12 +29,16 @@ def pubkey_to_address(pubkey: bytes) -> bytes:
     return hashlib.new("ripemd160", hashlib.sha256(pubkey).digest()).digest()
 
 
+# bech32 is pure Python and dominated CheckTx profiles; both directions are pure functions, so a
+# bounded cache cannot change results (exceptions are never cached).
+@functools.lru_cache(maxsize=65536)
 def encode_address(raw: bytes, prefix: str = ACCOUNT_PREFIX) -> str:
     """bech32-encode a raw 20-byte address."""
     data = bech32.convertbits(raw, 8, 5, True)
     return bech32.bech32_encode(prefix, data)
 
 
+@functools.lru_cache(maxsize=65536)
 def decode_address(text: str, prefix: str = ACCOUNT_PREFIX) -> bytes:
     """Decode a bech32 address, raising AddressError with the reason."""
     if not isinstance(text, str) or not text:

@@ -31,12 +31,12 @@ def parse_params(data: dict | None) -> Params:
 def validate_genesis(state: dict) -> list[tuple[bytes, int, int]]:
     """Return (address, account_number, sequence) rows, raising on duplicates or bad addresses."""
     rows, seen_addr, seen_num = [], set(), set()
-    for entry in state.get("accounts", []):
+    for position, entry in enumerate(state.get("accounts", [])):
         try:
             address = decode_address(entry["address"])
         except (KeyError, AddressError) as err:
             raise ErrInvalidRequest(f"auth genesis: bad account {entry!r}: {err}") from err
-        number, sequence = int(entry.get("account_number", 0)), int(entry.get("sequence", 0))
+        number, sequence = int(entry.get("account_number", position)), int(entry.get("sequence", 0))
         if address in seen_addr or number in seen_num:
             raise ErrInvalidRequest(f"auth genesis: duplicate account {entry['address']} / number {number}")
         seen_addr.add(address)

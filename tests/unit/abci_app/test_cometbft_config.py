@@ -428,3 +428,23 @@ def test_supervisor_names_the_log_when_the_node_dies_at_start(devnet, tmp_path):
         processes.start(ready_timeout=5, abci_timeout=10)
     assert "node exploded" in (home / "logs" / "node.log").read_text()
     assert processes.cometbft is None
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(180)
+def test_supervised_devnet_makes_blocks_and_stops_cleanly(tmp_path):
+    _cometbft_or_skip()
+    from abci_app.devnet_runner import start_devnet
+    from genesis.devnet import create_devnet_home
+
+    p2p, rpc, abci, grpc_port = _free_ports(4)
+    info = create_devnet_home(tmp_path / "live", p2p_port=p2p, rpc_port=rpc, abci_port=abci,
+                              grpc_port=grpc_port)
+
+    with start_devnet(info["home"], ready_timeout=90) as devnet:
+        assert devnet.wait_for_height(3, timeout=60) >= 3
+        status = devnet.status()
+        assert status["node_info"]["network"] == "sprint-devnet-1"
+        node, comet = devnet.node, devnet.cometbft
+    assert node.returncode == 0 and comet.returncode == 0
+    assert "Traceback" not in (tmp_path / "live" / "logs" / "node.log").read_text()
