@@ -142,6 +142,8 @@ class AbciServer:
                     offset = 0
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            pass  # the node is shutting down; CometBFT will reconnect to the next run
         except ValueError as err:
             log.error("abci protocol error peer=%s: %s", peer, err)
         finally:

@@ -219,6 +219,16 @@ class NodeClient:
             pubkey = bytes(key.key) or None
         return AccountInfo(int(base.account_number), int(base.sequence), pubkey)
 
+    def status(self):
+        """`sprint.node.v1.QueryStatusResponse`: last committed height, app hash, chain id."""
+        from sprint.node.v1 import query_pb2 as node_query_pb2, query_pb2_grpc as node_query_grpc
+
+        stub = node_query_grpc.QueryStub(self.channel)
+        return self._call("sprint.node.v1.Query/Status", stub.Status, node_query_pb2.QueryStatusRequest())
+
+    def latest_height(self) -> int:
+        return int(self.status().height)
+
     def consensus_params(self):
         """CometBFT consensus params (`tendermint.types.ConsensusParams`) as stored by the app."""
         resp = self._call("cosmos.consensus.v1.Query/Params", self._consensus.Params,

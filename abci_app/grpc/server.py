@@ -12,6 +12,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 import sprint.auth.v1.query_pb2  # noqa: F401  (registers our services in the descriptor pool)
+import sprint.node.v1.query_pb2  # noqa: F401
 from abci_app.grpc.consensus_service import ConsensusQuery
 from abci_app.grpc.query_service import query_handlers
 from abci_app.grpc.tx_service import TxService

@@ -11,6 +11,7 @@ from chain.modules.bank import genesis as bank_genesis
 from chain.modules.bank import msg_server as bank_msgs
 from chain.modules.bank import query_server as bank_queries
 from chain.modules.bank.keeper import BankKeeper
+from chain import node_query
 from chain.query import QueryRouter
 from chain.tx.router import Route, Router
 
@@ -37,7 +38,7 @@ def build_router() -> Router:
 
 def build_query_router() -> QueryRouter:
     router = QueryRouter()
-    for method in auth_queries.METHODS + bank_queries.METHODS:
+    for method in auth_queries.METHODS + bank_queries.METHODS + node_query.METHODS:
         router.register(method)
     return router
 

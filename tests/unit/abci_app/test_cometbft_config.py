@@ -4,11 +4,9 @@ start-up checks. Tests that need the real `cometbft` binary skip when it is not 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import stat
 import tomllib
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -1,0 +1,64 @@
+"""Fixtures that run a real single-validator devnet (cometbft + sprintd) on free loopback ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from abci_app.cli.common import CliError
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require_cometbft() -> str:
+    from abci_app.cometbft import find_cometbft
+
+    try:
+        return find_cometbft()
+    except CliError as err:
+        if os.environ.get("CI"):
+            pytest.fail(f"cometbft is required in CI: {err}")
+        pytest.skip(f"cometbft not installed: {err}")
+
+
+def make_devnet_home(path: Path) -> dict:
+    from genesis.devnet import create_devnet_home
+
+    return create_devnet_home(path, p2p_port=free_port(), rpc_port=free_port(), abci_port=free_port(),
+                              grpc_port=free_port(), timeout_commit="300ms")
+
+
+@pytest.fixture(scope="module")
+def devnet(tmp_path_factory):
+    """A running devnet shared by the tests of one module: (info dict, DevnetProcesses)."""
+    require_cometbft()
+    from abci_app.devnet_runner import DevnetProcesses
+
+    info = make_devnet_home(tmp_path_factory.mktemp("devnet") / "home")
+    processes = DevnetProcesses(info["home"]).start(ready_timeout=60)
+    try:
+        yield info, processes
+    finally:
+        processes.stop()
+
+
+def sprintd(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the real `sprintd` CLI in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "abci_app.cli.main", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def sprintd_json(*args: str) -> dict:
+    result = sprintd(*args, "--output", "json")
+    assert result.returncode == 0, f"sprintd {' '.join(args)} failed: {result.stderr}"
+    return json.loads(result.stdout)

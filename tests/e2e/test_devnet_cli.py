@@ -1,0 +1,55 @@
+"""Devnet + `sprintd` CLI: send from a dev account, see the balance move and the committed tx."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import sprintd, sprintd_json
+
+
+def _balance(home: str, address: str) -> int:
+    return int(sprintd_json("q", "bank", "balance", address, "--home", home)["balance"]["amount"])
+
+
+def test_cli_send_query_balance_and_tx(devnet):
+    info, _ = devnet
+    home = info["home"]
+    alice, bob = info["accounts"][0], info["accounts"][1]
+    bob_before = _balance(home, bob["address"])
+    alice_before = _balance(home, alice["address"])
+
+    sent = sprintd_json("tx", "bank", "send", "alice", bob["address"], "4242usprint", "--home", home,
+                        "--keyring-backend", "test", "--yes", "--wait")
+    assert sent["code"] == 0, sent
+    fee = int(sent["events"] and next(a["value"] for e in sent["events"] if e["type"] == "tx"
+                                      for a in e["attributes"] if a["key"] == "fee")[:-len("usprint")])
+
+    assert _balance(home, bob["address"]) == bob_before + 4242
+    assert _balance(home, alice["address"]) == alice_before - 4242 - fee
+
+    shown = sprintd_json("q", "tx", sent["txhash"], "--home", home)
+    assert shown["code"] == 0 and int(shown["height"]) > 0
+    types = [e["type"] for e in shown["events"]]
+    assert "transfer" in types and "message" in types
+    transfer = next(e for e in shown["events"] if e["type"] == "transfer" and
+                    any(a["value"] == "4242usprint" for a in e["attributes"]))
+    assert {"recipient": bob["address"], "sender": alice["address"]}.items() <= \
+        {a["key"]: a["value"] for a in transfer["attributes"]}.items()
+
+    text = sprintd("q", "tx", sent["txhash"], "--home", home)
+    assert text.returncode == 0 and "code: 0" in text.stdout
+
+
+def test_cli_errors_are_one_line(devnet):
+    info, _ = devnet
+    home = info["home"]
+    bad = sprintd("tx", "bank", "send", "alice", "sprint1notanaddress", "5usprint", "--home", home,
+                  "--keyring-backend", "test", "--yes")
+    assert bad.returncode == 1
+    assert bad.stderr.strip().startswith("Error:") and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+    broke = sprintd("tx", "bank", "send", "alice", info["accounts"][1]["address"], f"{10**18}usprint",
+                    "--home", home, "--keyring-backend", "test", "--yes")
+    assert broke.returncode == 1 and "insufficient funds" in broke.stderr and "Traceback" not in broke.stderr
+
+    missing = sprintd("q", "tx", "AA" * 32, "--home", home)
+    assert missing.returncode == 1 and "not found" in missing.stderr
