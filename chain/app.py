@@ -65,6 +65,7 @@ class App:
 
     def _reset_caches(self) -> None:
         self.committed = self.db.snapshot()
+        self._view = (self.committed, self.height)  # read together by queries, swapped atomically
         self.block_cache = CacheStore(self.committed)
         self.check_cache = CacheStore(self.committed)
         self._params = self._load_params(self.committed)
@@ -155,6 +156,10 @@ class App:
                         log.warning("rejecting proposal at height %d: %s", req.height, err.log)
                         status = abci.ResponseProcessProposal.REJECT
                         break
+                    except Exception:  # noqa: BLE001 - junk from a byzantine proposer
+                        log.exception("rejecting proposal at height %d: undecodable tx", req.height)
+                        status = abci.ResponseProcessProposal.REJECT
+                        break
             return abci.ResponseProcessProposal(status=status)
 
     def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
@@ -170,10 +175,21 @@ class App:
                 result = _exec_result(outcome)
                 results.append(result)
                 self.stats["txs_committed" if outcome.ok else "txs_failed"] += 1
-                pending.index.append(_index_entry(req.height, index, raw, result))
+                self._index_tx(pending, req.height, index, raw, result)
             pending.app_hash = compute_app_hash(self.app_hash, req.height, self.block_cache.sorted_writes())
             self.pending = pending
             return abci.ResponseFinalizeBlock(tx_results=results, app_hash=pending.app_hash)
+
+    def _index_tx(self, pending: PendingCommit, height: int, index: int, raw: bytes, result) -> None:
+        """Record a tx in the index; a failed replay never hides the earlier successful entry."""
+        tx_hash, entry = _index_entry(height, index, raw, result)
+        if result.code != 0:
+            if any(h == tx_hash and abci.TxResult.FromString(e).result.code == 0 for h, e in pending.index):
+                return
+            found = meta.read_tx(self.committed, tx_hash)
+            if found is not None and found[0].result.code == 0:
+                return
+        pending.index.append((tx_hash, entry))
 
     def commit(self, req: abci.RequestCommit | None = None) -> abci.ResponseCommit:
         """Persist the finalized block atomically and move every view to the new state."""
@@ -194,7 +210,7 @@ class App:
 
     def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
         """Route `path` (a gRPC method name) to its handler over the last committed state."""
-        store, height = self.committed, self.height
+        store, height = self._view
         if req.height and req.height != height:
             return abci.ResponseQuery(code=3, codespace="sdk", log=f"only the latest height {height} is queryable",
                                       height=height)

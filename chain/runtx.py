@@ -65,6 +65,9 @@ class TxRunner:
             tx = self.decode(raw, params)
         except TxError as err:
             return _failure(err)
+        except Exception as err:  # malformed input must never escape as an exception
+            log.exception("internal error decoding tx")
+            return _failure(TxError(f"internal error decoding tx: {type(err).__name__}"))
         gas_wanted = tx.auth_info.fee.gas_limit
         meter = GasMeter(None if mode is Mode.SIMULATE else gas_wanted)
         costs = gas_cost_table(params)
@@ -78,6 +81,9 @@ class TxRunner:
             return _failure(oog.to_tx_error(), gas_wanted, meter.consumed, tx=tx)
         except TxError as err:
             return _failure(err, gas_wanted, meter.consumed, tx=tx)
+        except Exception as err:  # noqa: BLE001 - see _run_messages
+            log.exception("internal error in ante handler for tx %s", tx.hash_hex)
+            return _failure(TxError(f"internal error: {type(err).__name__}"), gas_wanted, meter.consumed, tx=tx)
         if mode in (Mode.RECHECK, Mode.PREPARE):
             ante_branch.write()
             return TxOutcome(gas_wanted=gas_wanted, gas_used=meter.consumed, events=ctx.events, tx=tx)

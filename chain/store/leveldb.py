@@ -22,7 +22,7 @@ class LevelDB:
 
     def write_batch(self, puts: dict[bytes, bytes | None], sync: bool = True) -> None:
         """Apply all puts (None = delete) in one atomic LevelDB WriteBatch."""
-        with self._db.write_batch(sync=sync) as batch:
+        with self._db.write_batch(sync=sync, transaction=True) as batch:
             for key, value in puts.items():
                 if value is None:
                     batch.delete(key)

@@ -11,7 +11,7 @@ from collections import OrderedDict
 import cosmpy.protos  # noqa: F401
 from cosmos.crypto.secp256k1.keys_pb2 import PubKey
 
-from chain.coins import ceil_mul, format_coins, parse_decimal
+from chain.coins import MAX_AMOUNT_DIGITS, ceil_mul, format_coins, is_ascii_digits, parse_decimal
 from chain.context import Context
 from chain.errors import (
     ErrInsufficientFee, ErrInvalidGasLimit, ErrInvalidPubKey, ErrInvalidRequest, ErrMemoTooLarge,
@@ -32,10 +32,10 @@ class SignatureCache:
 
     def __init__(self, capacity: int = 200_000):
         self.capacity = capacity
-        self._seen: OrderedDict[bytes, None] = OrderedDict()
+        self._seen: OrderedDict[tuple[bytes, bytes, bytes], None] = OrderedDict()
 
     def verify(self, pubkey: bytes, signature: bytes, message: bytes) -> bool:
-        key = pubkey + signature + message
+        key = (pubkey, signature, message)
         if key in self._seen:
             return True
         if not verify_signature(pubkey, signature, message):
@@ -81,8 +81,8 @@ def _deduct_fee(ctx: Context, keepers, tx: DecodedTx, params) -> None:
     for coin in fee.amount:
         if coin.denom != params.fee_denom:
             raise ErrInsufficientFee(f"fee denom {coin.denom!r} not accepted; pay fees in {params.fee_denom}")
-        if not coin.amount.isdigit():
-            raise ErrInsufficientFee(f"invalid fee amount {coin.amount!r}")
+        if not is_ascii_digits(coin.amount) or len(coin.amount) > MAX_AMOUNT_DIGITS:
+            raise ErrInsufficientFee(f"invalid fee amount {coin.amount[:40]!r}: must be a non-negative integer")
         paid += int(coin.amount)
     required = ceil_mul(fee.gas_limit, parse_decimal(params.min_gas_price))
     if not ctx.simulate and paid < required:

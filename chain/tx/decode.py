@@ -62,6 +62,9 @@ def decode_tx(raw: bytes, router: Router, max_tx_bytes: int) -> DecodedTx:
     if not raw:
         raise ErrTxDecode("tx parse error: empty tx bytes")
     tx = _parse(TxRaw, raw, "TxRaw")
+    if tx.SerializeToString() != raw:
+        # Duplicate or out-of-order fields would give the same tx a second hash (ADR-027).
+        raise ErrTxDecode("tx parse error: non-canonical TxRaw encoding")
     body = _parse(TxBody, tx.body_bytes, "body")
     auth_info = _parse(AuthInfo, tx.auth_info_bytes, "auth_info")
     if body.extension_options or body.non_critical_extension_options:
@@ -92,6 +95,8 @@ def _signer_slots(tx: TxRaw, auth_info: AuthInfo, expected: int) -> list[SignerS
     for info, signature in zip(auth_info.signer_infos, tx.signatures):
         if not info.mode_info.HasField("single") or info.mode_info.single.mode != SIGN_MODE_DIRECT:
             raise ErrUnauthorized("unsupported sign mode: only SIGN_MODE_DIRECT single signatures")
+        if len(signature) != 64:
+            raise ErrUnauthorized(f"signature is {len(signature)} bytes: expected 64-byte compact secp256k1 (r||s)")
         slots.append(SignerSlot(_pubkey(info), info.sequence, signature))
     return slots
 

@@ -105,10 +105,10 @@ def run_block(app: App, txs=(), height: int | None = None, time: int | None = No
 
 def make_send(key: SigningKey, to: str, amount, sequence: int, account_number: int | None = None,
               chain_id: str = CHAIN_ID, gas_limit: int = GAS_LIMIT, fee: int = FEE, memo: str = "",
-              denom: str = DENOM, from_address: str | None = None, key_index: int | None = None) -> bytes:
+              denom: str = DENOM, from_address: str | None = None) -> bytes:
     """A signed MsgSend tx. `account_number` defaults to the test-key index (genesis numbering)."""
     if account_number is None:
-        account_number = _index_of(key) if key_index is None else key_index
+        account_number = _index_of(key)
     message = msg_send(from_address or key.bech32, to, amount, denom)
     return build_signed_tx(key, TxSpec(messages=[message], chain_id=chain_id, account_number=account_number,
                                        sequence=sequence, gas_limit=gas_limit, fee_amount=fee, memo=memo))
@@ -126,6 +126,7 @@ def sign_messages(key: SigningKey, messages, sequence: int, account_number: int 
 
 
 def _index_of(key: SigningKey) -> int:
+    """Genesis account number of a `make_key` key (genesis_state numbers accounts by position)."""
     for i in range(256):
         if make_key(i).secret == key.secret:
             return i

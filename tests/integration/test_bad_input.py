@@ -27,7 +27,7 @@ from chain.store.memory import MemoryDB
 from chain.tx.builder import MSG_SEND_URL, msg_send, pack_any, tx_hash
 from chain.tx.crypto import encode_address
 from tests.helpers.chain import (
-    DENOM, FEE, INITIAL_BALANCE, balance, block_time, check, committed_state, finalize, genesis_state, make_key, make_keys,
+    DENOM, FEE, INITIAL_BALANCE, balance, block_time, check, committed_state, genesis_state, make_key, make_keys,
     make_send, new_app, query_balance, run_block, sequence, sign_messages,
 )
 

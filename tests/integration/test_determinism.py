@@ -92,7 +92,7 @@ def test_export_of_a_fresh_chain_round_trips_through_init():
     assert committed_state(again) == committed_state(app)
 
 
-def App_with_genesis():  # noqa: N802
+def _fresh_genesis_app():
     app = new_app(MemoryDB(), genesis_state(make_keys(3)))
     run_block(app, [], height=1)
     return app

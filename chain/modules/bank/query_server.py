@@ -12,7 +12,7 @@ from chain.query import QueryMethod, invalid_argument
 
 
 def _denom(text: str) -> str:
-    if not DENOM_RE.match(text or ""):
+    if not DENOM_RE.fullmatch(text or ""):
         raise invalid_argument(f"invalid denom {text!r}")
     return text
 
