@@ -3,12 +3,11 @@ their issues; this command already connects to the node, checks the worker key a
 
 from __future__ import annotations
 
-import sys
 import time
 
 import click
 
-from abci_app.cli.common import CliError, home_option, keyring_backend_option
+from abci_app.cli.common import CliError, home_option, keyring_backend_option, run_cli
 from abci_app.cli.query_cmd import resolve_node
 from abci_app.cli.tx_cmd import resolve_chain_id
 
@@ -59,16 +58,8 @@ def _follow(client, max_blocks: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    try:
-        cli.main(args=argv, standalone_mode=False, prog_name="sprint-worker")
-    except CliError as err:
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(1)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    """Entry point of the `sprint-worker` console script."""
+    run_cli(cli, argv, "sprint-worker")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -57,3 +58,20 @@ def _to_text(data, indent: str = "") -> list[str]:
     else:
         lines.append(f"{indent}{data}")
     return lines
+
+
+def run_cli(group: click.Group, argv: list[str] | None, prog_name: str) -> None:
+    """Run a click group so that user mistakes print one line with the fix, never a traceback."""
+    try:
+        group.main(args=argv, standalone_mode=False, prog_name=prog_name)
+    except CliError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
