@@ -53,3 +53,17 @@ def test_cli_errors_are_one_line(devnet):
 
     missing = sprintd("q", "tx", "AA" * 32, "--home", home)
     assert missing.returncode == 1 and "not found" in missing.stderr
+
+
+def test_worker_connects_and_follows_blocks(devnet):
+    import subprocess
+    import sys
+
+    info, _ = devnet
+    run = subprocess.run([sys.executable, "-m", "worker.cli", "start", "--home", info["home"], "--key", "bob",
+                          "--keyring-backend", "test", "--max-blocks", "2"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert f"worker {info['accounts'][1]['address']} connected" in run.stdout
+    heights = [int(line.split()[1]) for line in run.stdout.splitlines() if line.startswith("height ")]
+    assert len(heights) == 2 and heights[1] > heights[0]
