@@ -95,6 +95,8 @@ class App:
             app_state = json.loads(req.app_state_bytes or b"{}")
             self.chain_id = req.chain_id
             registry.init_genesis(self.block_cache, self.keepers, app_state)
+            registry.check_genesis_validators(
+                self.block_cache, self.keepers, [(v.pub_key.ed25519, v.power) for v in req.validators])
             self._params = self.keepers.auth.get_params(self.block_cache)
             self.app_hash = compute_app_hash(b"", 0, self.block_cache.sorted_writes())
             self._pending_meta[meta.CHAIN_ID_KEY] = req.chain_id.encode()

@@ -8,6 +8,7 @@ from abci_app.cli.common import run_cli
 from abci_app.cli.keys_cmd import keys
 from abci_app.cli.node_cmd import devnet, init, start
 from abci_app.cli.query_cmd import query
+from abci_app.cli.testnet_cmd import testnet
 from abci_app.cli.tx_cmd import tx
 
 
@@ -17,7 +18,7 @@ def cli() -> None:
     """sprintchain node: ABCI app + gRPC server over CometBFT."""
 
 
-for command in (init, start, devnet, keys, tx, query):
+for command in (init, start, devnet, testnet, keys, tx, query):
     cli.add_command(command)
 
 

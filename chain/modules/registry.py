@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chain.modules.auth import genesis as auth_genesis
 from chain.modules.auth import query_server as auth_queries
@@ -11,6 +11,9 @@ from chain.modules.bank import genesis as bank_genesis
 from chain.modules.bank import msg_server as bank_msgs
 from chain.modules.bank import query_server as bank_queries
 from chain.modules.bank.keeper import BankKeeper
+from chain.modules.hosts import genesis as hosts_genesis
+from chain.modules.hosts import query_server as hosts_queries
+from chain.modules.hosts.keeper import HostsKeeper
 from chain import node_query
 from chain.query import QueryRouter
 from chain.tx.router import Route, Router
@@ -20,11 +23,12 @@ from chain.tx.router import Route, Router
 class Keepers:
     auth: AccountKeeper
     bank: BankKeeper
+    hosts: HostsKeeper = field(default_factory=HostsKeeper)
 
 
 def build_keepers() -> Keepers:
     auth = AccountKeeper()
-    return Keepers(auth=auth, bank=BankKeeper(auth))
+    return Keepers(auth=auth, bank=BankKeeper(auth), hosts=HostsKeeper())
 
 
 def build_router() -> Router:
@@ -38,23 +42,34 @@ def build_router() -> Router:
 
 def build_query_router() -> QueryRouter:
     router = QueryRouter()
-    for method in auth_queries.METHODS + bank_queries.METHODS + node_query.METHODS:
+    for method in auth_queries.METHODS + bank_queries.METHODS + hosts_queries.METHODS + node_query.METHODS:
         router.register(method)
     return router
 
 
 def init_genesis(store, keepers: Keepers, app_state: dict) -> None:
-    """Initialise every module from app_state, in dependency order (auth before bank)."""
+    """Initialise every module from app_state, in dependency order (auth, bank, hosts)."""
     auth_genesis.init_genesis(store, keepers.auth, app_state.get("auth", {}))
     bank_genesis.init_genesis(store, keepers.bank, app_state.get("bank", {}))
+    hosts_genesis.init_genesis(store, keepers.hosts, app_state.get("hosts", {}))
+
+
+def check_genesis_validators(store, keepers: Keepers, validators: list[tuple[bytes, int]]) -> None:
+    """With registered hosts, CometBFT's genesis validators must be exactly the active hosts with
+    power = weight (compute decides who signs). A chain without hosts (a devnet) keeps its own set."""
+    hosts = keepers.hosts.all_hosts(store)
+    if hosts:
+        hosts_genesis.check_validators(hosts, validators)
 
 
 def export_genesis(store, keepers: Keepers) -> dict:
     return {
         "auth": auth_genesis.export_genesis(store, keepers.auth),
         "bank": bank_genesis.export_genesis(store, keepers.bank),
+        "hosts": hosts_genesis.export_genesis(store, keepers.hosts),
     }
 
 
 def default_app_state() -> dict:
-    return {"auth": auth_genesis.default_genesis(), "bank": bank_genesis.default_genesis()}
+    return {"auth": auth_genesis.default_genesis(), "bank": bank_genesis.default_genesis(),
+            "hosts": hosts_genesis.default_genesis()}

@@ -55,10 +55,24 @@ def timestamp(seconds: int, nanos: int = 0) -> Timestamp:
     return Timestamp(seconds=seconds, nanos=nanos)
 
 
-def init_app(app: App, app_state: dict, chain_id: str = CHAIN_ID) -> abci.ResponseInitChain:
+def genesis_validators(app_state: dict) -> list:
+    """CometBFT's genesis validators as the genesis tool writes them: active hosts, power = weight."""
+    import base64
+
+    from tendermint.crypto.keys_pb2 import PublicKey
+
+    hosts = (app_state.get("hosts") or {}).get("hosts") or []
+    return [abci.ValidatorUpdate(pub_key=PublicKey(ed25519=base64.b64decode(h["consensus_pubkey"])),
+                                 power=int(h["weight"]))
+            for h in hosts if h.get("status", "HOST_STATUS_ACTIVE") == "HOST_STATUS_ACTIVE"]
+
+
+def init_app(app: App, app_state: dict, chain_id: str = CHAIN_ID, validators=None) -> abci.ResponseInitChain:
+    """InitChain; `validators` defaults to the ones matching the genesis hosts."""
     return app.init_chain(abci.RequestInitChain(
         chain_id=chain_id, time=timestamp(GENESIS_TIME), initial_height=1,
         app_state_bytes=json.dumps(app_state, sort_keys=True).encode(),
+        validators=genesis_validators(app_state) if validators is None else validators,
     ))
 
 
