@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cosmpy.protos  # noqa: E402,F401
 from tendermint.abci import types_pb2 as abci  # noqa: E402
 
+from abci_app.ports import free_port  # noqa: E402
 from chain.app import App  # noqa: E402
 from chain.store.leveldb import LevelDB  # noqa: E402
 from chain.tx.builder import TxSpec, build_signed_tx, msg_send, tx_hash  # noqa: E402
@@ -118,11 +118,6 @@ def in_app(n: int, block_size: int = 500) -> dict:
             "pipeline_per_s": len(txs) / (check_s + deliver_s)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def end_to_end(n: int, senders: int = 16) -> dict:
     """Broadcast n sends to a real single-node CometBFT devnet; measure commit rate and latency."""
@@ -135,8 +130,8 @@ def end_to_end(n: int, senders: int = 16) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         names = [f"bench{i}" for i in range(senders)]
         info = create_devnet_home(Path(tmp) / "home", chain_id=CHAIN_ID, accounts=names, amount=10**15,
-                                  p2p_port=_free_port(), rpc_port=_free_port(), abci_port=_free_port(),
-                                  grpc_port=_free_port())
+                                  p2p_port=free_port(), rpc_port=free_port(), abci_port=free_port(),
+                                  grpc_port=free_port())
         keyring = Keyring(info["home"], backend="test")
         keys = [keyring.signing_key(name) for name in names]
         with DevnetProcesses(info["home"]).start() as devnet:

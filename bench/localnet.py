@@ -10,9 +10,7 @@ before it exits (also on Ctrl-C).
 from __future__ import annotations
 
 import argparse
-import random
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -21,28 +19,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from abci_app.localnet_runner import Localnet  # noqa: E402
+from abci_app.ports import find_port_range  # noqa: E402
 from genesis.testnet import init_testnet  # noqa: E402
 
 
-def _free(ips, ports) -> bool:
-    for ip in ips:
-        for port in ports:
-            with socket.socket() as s:
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                try:
-                    s.bind((ip, port))
-                except OSError:
-                    return False
-    return True
-
 
 def pick_base_port(n: int) -> int:
-    ips = [f"127.0.0.{i + 1}" for i in range(n)]
-    for _ in range(200):
-        base = random.randrange(20000, 30000, 10)
-        if _free(ips, range(base, base + 4)):
-            return base
-    raise SystemExit("no free port range on 127.0.0.x")
+    base = find_port_range([f"127.0.0.{i + 1}" for i in range(n)])
+    if base is None:
+        raise SystemExit("no free port range on 127.0.0.x")
+    return base
 
 
 def first_height_time(net: Localnet, height: int, t0: float, timeout: float) -> tuple[float, float]:

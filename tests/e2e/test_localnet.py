@@ -9,8 +9,6 @@ one returns. Blocks every ~0.3-0.6 s; every wait is bounded.
 from __future__ import annotations
 
 import json
-import random
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ import time
 import grpc
 import pytest
 
+from abci_app.ports import find_port_range
 from tests.e2e.conftest import require_cometbft
 
 pytestmark = pytest.mark.e2e
@@ -26,26 +25,13 @@ N = 4
 IPS = [f"127.0.0.{i + 1}" for i in range(N)]
 
 
-def _ports_free(ports) -> bool:
-    for ip in IPS:
-        for port in ports:
-            with socket.socket() as s:
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                try:
-                    s.bind((ip, port))
-                except OSError:
-                    return False
-    return True
-
 
 def pick_ports() -> tuple[int, int]:
     """(base port, gRPC port) free on every 127.0.0.x, below the ephemeral range."""
-    rng = random.Random()
-    for _ in range(200):
-        base = rng.randrange(20000, 30000, 10)
-        if _ports_free(range(base, base + 4)):
-            return base, base + 3
-    pytest.skip("no free port range on 127.0.0.1-4")
+    base = find_port_range(IPS)
+    if base is None:
+        pytest.skip("no free port range on 127.0.0.1-4")
+    return base, base + 3
 
 
 def sprintd(*args, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -14,6 +14,7 @@ import cosmpy.protos  # noqa: F401
 from tendermint.abci import types_pb2 as abci
 
 from abci_app.abci_server import AbciServer
+from abci_app.ports import free_port
 
 
 def uvarint(value: int) -> bytes:
@@ -32,11 +33,6 @@ def frame(request: abci.Request) -> bytes:
     body = request.SerializeToString()
     return uvarint(len(body)) + body
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class AbciClient:

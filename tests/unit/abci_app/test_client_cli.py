@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import socket
 import threading
 from concurrent import futures
 
@@ -33,6 +32,7 @@ from cosmos.tx.v1beta1.tx_pb2 import AuthInfo, TxBody, TxRaw
 from tendermint.abci import types_pb2 as abci_types
 
 from abci_app import client as node_client_mod
+from abci_app.ports import free_port
 from abci_app.cli.main import cli, main
 from abci_app.cli.tx_cmd import parse_amount
 from abci_app.cli.common import CliError
@@ -60,11 +60,6 @@ ALICE_SECRET = bytes([7]) * 32
 BOB = encode_address(bytes(range(20)))
 GOOD_HASH = "AB" * 32
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # ---------------------------------------------------------------------- a fake gRPC node

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.request
 
 import pytest
 
 from abci_app.metrics import MetricsServer
+from abci_app.ports import free_port
 from tests.helpers.chain import make_keys, make_send, new_app, run_block
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_metrics_endpoint_reports_height_and_tx_counters():
@@ -25,7 +20,7 @@ def test_metrics_endpoint_reports_height_and_tx_counters():
     app = new_app(MemoryDB())
     run_block(app, [], 1)
     run_block(app, [make_send(keys[0], keys[1].bech32, 5, sequence=0)], 2)
-    port = _free_port()
+    port = free_port()
     server = MetricsServer(app, f"127.0.0.1:{port}")
     server.start()
     try:
