@@ -23,13 +23,18 @@ def _presign(info: dict, count: int) -> list[bytes]:
 
 
 def _flood(rpc_url: str, txs: list[bytes], stop: threading.Event) -> None:
+    """Send txs until told to stop; a slow or refusing node is retried, not a reason to quit."""
     rpc = CometRpc(rpc_url, timeout=2)
     for tx in txs:
+        while not stop.is_set():
+            try:
+                rpc.broadcast_tx_sync(tx)
+                break
+            except RpcError:
+                break  # e.g. "tx already exists in cache": move on to the next tx
+            except RpcUnavailable:
+                time.sleep(0.05)
         if stop.is_set():
-            return
-        try:
-            rpc.broadcast_tx_sync(tx)
-        except (RpcUnavailable, RpcError):
             return
         time.sleep(0.01)
 
