@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1asprint/node/v1/query.proto\x12\x0esprint.node.v1\"\x14\n\x12QueryStatusRequest\"]\n\x13QueryStatusResponse\x12\x10\n\x08\x63hain_id\x18\x01 \x01(\t\x12\x0e\n\x06height\x18\x02 \x01(\x03\x12\x10\n\x08\x61pp_hash\x18\x03 \x01(\x0c\x12\x12\n\nblock_time\x18\x04 \x01(\x03\x32Z\n\x05Query\x12Q\n\x06Status\x12\".sprint.node.v1.QueryStatusRequest\x1a#.sprint.node.v1.QueryStatusResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1asprint/node/v1/query.proto\x12\x0esprint.node.v1\"\x14\n\x12QueryStatusRequest\"]\n\x13QueryStatusResponse\x12\x10\n\x08\x63hain_id\x18\x01 \x01(\t\x12\x0e\n\x06height\x18\x02 \x01(\x03\x12\x10\n\x08\x61pp_hash\x18\x03 \x01(\x0c\x12\x12\n\nblock_time\x18\x04 \x01(\x03\"-\n\x16SubscribeBlocksRequest\x12\x13\n\x0b\x66rom_height\x18\x01 \x01(\x03\"X\n\x0e\x42lockCommitted\x12\x0e\n\x06height\x18\x01 \x01(\x03\x12\x10\n\x08\x61pp_hash\x18\x02 \x01(\x0c\x12\x12\n\nblock_time\x18\x03 \x01(\x03\x12\x10\n\x08\x63hain_id\x18\x04 \x01(\t2Z\n\x05Query\x12Q\n\x06Status\x12\".sprint.node.v1.QueryStatusRequest\x1a#.sprint.node.v1.QueryStatusResponse2e\n\x06\x45vents\x12[\n\x0fSubscribeBlocks\x12&.sprint.node.v1.SubscribeBlocksRequest\x1a\x1e.sprint.node.v1.BlockCommitted0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,6 +35,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_QUERYSTATUSREQUEST']._serialized_end=66
   _globals['_QUERYSTATUSRESPONSE']._serialized_start=68
   _globals['_QUERYSTATUSRESPONSE']._serialized_end=161
-  _globals['_QUERY']._serialized_start=163
-  _globals['_QUERY']._serialized_end=253
+  _globals['_SUBSCRIBEBLOCKSREQUEST']._serialized_start=163
+  _globals['_SUBSCRIBEBLOCKSREQUEST']._serialized_end=208
+  _globals['_BLOCKCOMMITTED']._serialized_start=210
+  _globals['_BLOCKCOMMITTED']._serialized_end=298
+  _globals['_QUERY']._serialized_start=300
+  _globals['_QUERY']._serialized_end=390
+  _globals['_EVENTS']._serialized_start=392
+  _globals['_EVENTS']._serialized_end=493
 # @@protoc_insertion_point(module_scope)

@@ -99,3 +99,80 @@ class Query(object):
             timeout,
             metadata,
             _registered_method=True)
+
+
+class EventsStub(object):
+    """Events streams chain progress to workers (server-streaming; no polling).
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.SubscribeBlocks = channel.unary_stream(
+                '/sprint.node.v1.Events/SubscribeBlocks',
+                request_serializer=sprint_dot_node_dot_v1_dot_query__pb2.SubscribeBlocksRequest.SerializeToString,
+                response_deserializer=sprint_dot_node_dot_v1_dot_query__pb2.BlockCommitted.FromString,
+                _registered_method=True)
+
+
+class EventsServicer(object):
+    """Events streams chain progress to workers (server-streaming; no polling).
+    """
+
+    def SubscribeBlocks(self, request, context):
+        """SubscribeBlocks sends one BlockCommitted per committed height, starting with the latest one
+        (or from_height when it is later), until the client cancels.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_EventsServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'SubscribeBlocks': grpc.unary_stream_rpc_method_handler(
+                    servicer.SubscribeBlocks,
+                    request_deserializer=sprint_dot_node_dot_v1_dot_query__pb2.SubscribeBlocksRequest.FromString,
+                    response_serializer=sprint_dot_node_dot_v1_dot_query__pb2.BlockCommitted.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'sprint.node.v1.Events', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('sprint.node.v1.Events', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class Events(object):
+    """Events streams chain progress to workers (server-streaming; no polling).
+    """
+
+    @staticmethod
+    def SubscribeBlocks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/sprint.node.v1.Events/SubscribeBlocks',
+            sprint_dot_node_dot_v1_dot_query__pb2.SubscribeBlocksRequest.SerializeToString,
+            sprint_dot_node_dot_v1_dot_query__pb2.BlockCommitted.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
