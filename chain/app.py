@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 
 import cosmpy.protos  # noqa: F401
 from tendermint.abci import types_pb2 as abci
+from tendermint.crypto.keys_pb2 import PublicKey
 from tendermint.types.params_pb2 import ConsensusParams
 
 from chain.apphash import compute_app_hash
-from chain.context import BlockInfo, Event
+from chain.context import BlockInfo, Context, Event
 from chain.errors import TxError
+from chain.gas import GasMeter
 from chain.modules import registry
 from chain.query import QueryError
 from chain.runtx import Mode, TxOutcome, TxRunner
@@ -169,7 +171,8 @@ class App:
         with self.lock:
             if req.height != self.height + 1 and self.height != 0:
                 raise RuntimeError(f"finalize_block height {req.height} after committed {self.height}")
-            block = BlockInfo(req.height, req.time.seconds, req.time.nanos, self.chain_id, req.proposer_address)
+            block = BlockInfo(req.height, req.time.seconds, req.time.nanos, self.chain_id, req.proposer_address,
+                              req.hash)
             results = []
             pending = PendingCommit(req.height, b"", req.time.seconds)
             for index, raw in enumerate(req.txs):
@@ -178,9 +181,13 @@ class App:
                 results.append(result)
                 self.stats["txs_committed" if outcome.ok else "txs_failed"] += 1
                 self._index_tx(pending, req.height, index, raw, result)
+            end = Context(self.block_cache, block, GasMeter(None))
+            updates = registry.end_block(end, self.keepers)
             pending.app_hash = compute_app_hash(self.app_hash, req.height, self.block_cache.sorted_writes())
             self.pending = pending
-            return abci.ResponseFinalizeBlock(tx_results=results, app_hash=pending.app_hash)
+            return abci.ResponseFinalizeBlock(
+                tx_results=results, app_hash=pending.app_hash, events=_to_abci_events(end.events),
+                validator_updates=[_validator_update(pubkey, power) for pubkey, power in updates])
 
     def _index_tx(self, pending: PendingCommit, height: int, index: int, raw: bytes, result) -> None:
         """Record a tx in the index; a failed replay never hides the earlier successful entry."""
@@ -242,6 +249,10 @@ def _to_abci_events(events: list[Event]) -> list[abci.Event]:
         abci.Event(type=e.type, attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in e.attributes])
         for e in events
     ]
+
+
+def _validator_update(pubkey: bytes, power: int) -> abci.ValidatorUpdate:
+    return abci.ValidatorUpdate(pub_key=PublicKey(ed25519=pubkey), power=power)
 
 
 def _exec_result(outcome: TxOutcome) -> abci.ExecTxResult:

@@ -20,6 +20,7 @@ class BlockInfo:
     time_nanos: int
     chain_id: str
     proposer: bytes = b""
+    hash: bytes = b""  # this block's hash (FinalizeBlock only): an input of the sprint seed
 
 
 @dataclass

