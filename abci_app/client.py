@@ -170,6 +170,20 @@ class NodeClient:
             message = f"{method} failed ({name}): {details or 'no details'}"
         return NodeError(message, code, details)
 
+    def subscribe_blocks(self, from_height: int = 0):
+        """Iterator of sprint.node.v1.BlockCommitted, one per new commit, pushed by the node.
+        Raises NodeError when the stream breaks (e.g. the node restarts): resubscribe then."""
+        from sprint.node.v1 import query_pb2 as node_pb2, query_pb2_grpc as node_grpc
+
+        stream = node_grpc.EventsStub(self._channel).SubscribeBlocks(
+            node_pb2.SubscribeBlocksRequest(from_height=from_height))
+        try:
+            yield from stream
+        except grpc.RpcError as err:
+            raise self._error("SubscribeBlocks", err, self.timeout) from None
+        finally:
+            stream.cancel()
+
     # ------------------------------------------------------------------ bank / auth
 
     def balance(self, address: str, denom: str = DEFAULT_DENOM) -> int:

@@ -59,6 +59,7 @@ class App:
         self.app_hash = meta.read_app_hash(db)
         self.chain_id = meta.read_chain_id(db)
         self.pending: PendingCommit | None = None
+        self.commit_listeners: list = []  # called with the new height after every Commit
         self._pending_meta: dict[bytes, bytes] = {}
         self.stats = {"txs_committed": 0, "txs_failed": 0, "check_tx": 0, "check_tx_rejected": 0}
         self._reset_caches()
@@ -81,6 +82,10 @@ class App:
     def committed_store(self):
         """An immutable view of the last committed state, for queries."""
         return self.committed
+
+    def committed_view(self):
+        """(snapshot, height) of the last commit, read together."""
+        return self._view
 
     # --- ABCI: connection handshake -----------------------------------------------------------
 
@@ -213,7 +218,9 @@ class App:
             self.height, self.app_hash = pending.height, pending.app_hash
             self.pending, self._pending_meta = None, {}
             self._reset_caches()
-            return abci.ResponseCommit(retain_height=0)
+        for listener in self.commit_listeners:
+            listener(pending.height)
+        return abci.ResponseCommit(retain_height=0)
 
     # --- ABCI: queries ------------------------------------------------------------------------
 

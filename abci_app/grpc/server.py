@@ -13,7 +13,9 @@ from grpc_reflection.v1alpha import reflection
 
 import sprint.auth.v1.query_pb2  # noqa: F401  (registers our services in the descriptor pool)
 import sprint.node.v1.query_pb2  # noqa: F401
+from sprint.node.v1 import query_pb2_grpc as node_grpc
 from abci_app.grpc.consensus_service import ConsensusQuery
+from abci_app.grpc.events_service import EventsService
 from abci_app.grpc.query_service import query_handlers
 from abci_app.grpc.tx_service import TxService
 
@@ -34,12 +36,13 @@ def build_grpc_server(app, rpc, address: str, max_workers: int = 8) -> grpc.Serv
     server.add_generic_rpc_handlers(query_handlers(app))
     tx_grpc.add_ServiceServicer_to_server(TxService(app, rpc), server)
     consensus_grpc.add_QueryServicer_to_server(ConsensusQuery(app), server)
+    node_grpc.add_EventsServicer_to_server(EventsService(app), server)
     health_servicer = health.HealthServicer()
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     query_services = sorted({p.lstrip("/").rsplit("/", 1)[0] for p in app.queries.paths()})
     names = query_services + [
-        "cosmos.tx.v1beta1.Service", "cosmos.consensus.v1.Query",
+        "cosmos.tx.v1beta1.Service", "cosmos.consensus.v1.Query", "sprint.node.v1.Events",
         health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME,
     ]
     reflection.enable_server_reflection(names, server)

@@ -74,3 +74,23 @@ def test_abci_query_matches_grpc(devnet, channel):
     bad = CometRpc(processes.rpc_url).call("abci_query", path="/cosmos.bank.v1beta1.Query/Balance",
                                            data=bank_q.QueryBalanceRequest(address="x").SerializeToString().hex())
     assert bad["response"]["code"] == 3
+
+
+def test_block_subscription_pushes_consecutive_commits(devnet):
+    from abci_app.client import NodeClient
+
+    _, processes = devnet
+    with NodeClient(processes.grpc_address) as client:
+        start = client.latest_height()
+        stream = client.subscribe_blocks(from_height=start + 1)
+        heights = [next(stream).height for _ in range(3)]
+        stream.close()
+    assert heights == [start + 1, start + 2, start + 3]
+
+
+def test_block_subscription_refuses_negative_height(devnet, channel):
+    from sprint.node.v1 import query_pb2 as node_q, query_pb2_grpc as node_grpc
+
+    stream = node_grpc.EventsStub(channel).SubscribeBlocks(node_q.SubscribeBlocksRequest(from_height=-1))
+    code, details = _code(lambda: next(stream))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT and "from_height" in details
