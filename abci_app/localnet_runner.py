@@ -85,7 +85,7 @@ class Localnet:
     """The processes of one localnet directory."""
 
     def __init__(self, directory: str | Path, *, cometbft_binary: str | None = None,
-                 python: str = sys.executable):
+                 python: str = sys.executable, worker_args: dict[int, list[str]] | None = None):
         self.info = load_testnet(directory)
         if self.info.get("mode") != "localnet":
             raise LocalnetError(
@@ -95,6 +95,7 @@ class Localnet:
         self.nodes = self.info["nodes"]
         self.cometbft_binary = cometbft_binary
         self.python = python
+        self.worker_args = dict(worker_args or {})  # extra `sprint-worker start` args per node
         self.run_dir = self.dir / RUN_DIR
         self._children: dict[tuple[int, str], subprocess.Popen] = {}
         self._rpcs: dict[int, CometRpc] = {}
@@ -157,7 +158,8 @@ class Localnet:
             self.cometbft_binary = self.cometbft_binary or find_cometbft()
             return [self.cometbft_binary, "start", "--home", home]
         return [self.python, "-m", "worker.cli", "start", "--home", home, "--key",
-                self.nodes[i]["worker"]["key"], "--keyring-backend", self.info.get("keyring_backend", "test")]
+                self.nodes[i]["worker"]["key"], "--keyring-backend", self.info.get("keyring_backend", "test"),
+                *self.worker_args.get(i, [])]
 
     def _spawn(self, i: int, proc: str) -> int:
         if self.pid(i, proc) is not None:
@@ -231,6 +233,18 @@ class Localnet:
             self.stop()
             raise
         return self
+
+    def start_worker(self, i: int) -> int:
+        """Start node i's worker (again); returns its pid."""
+        return self._spawn(i, "worker")
+
+    def kill_worker(self, i: int, timeout: float = 10.0) -> None:
+        """SIGKILL node i's worker (a crash, not a clean stop) and reap it."""
+        pid = self.pid(i, "worker")
+        if pid is None:
+            return
+        self._signal(pid, signal.SIGKILL)
+        self._reap(i, "worker", pid, timeout)
 
     def start_node(self, i: int, worker: bool = False, abci_timeout: float = 60.0) -> None:
         """Start node i's sprintd and cometbft (and worker) again, e.g. after stop_node(i)."""

@@ -1,0 +1,54 @@
+"""Signs and broadcasts the worker's txs, keeping its own account sequence so several txs can be
+in one block; resynchronises from the chain when the node reports a sequence mismatch."""
+
+from __future__ import annotations
+
+import logging
+
+from abci_app.client import NodeClient, NodeError, sign_and_broadcast
+from chain.tx.crypto import SigningKey
+
+log = logging.getLogger("sprint.worker.tx")
+
+CODE_WRONG_SEQUENCE = 32
+
+
+class TxSender:
+    def __init__(self, client: NodeClient, key: SigningKey, chain_id: str):
+        self.client = client
+        self.key = key
+        self.chain_id = chain_id
+        self.account_number: int | None = None
+        self.sequence: int | None = None
+
+    def _sync(self) -> None:
+        info = self.client.account(self.key.bech32)
+        if info is None:
+            raise NodeError(f"worker account {self.key.bech32} does not exist on chain; fund it first")
+        self.account_number, self.sequence = info.account_number, info.sequence
+
+    def send(self, messages: list) -> tuple[str, int, str]:
+        """Broadcast; returns (tx hash, CheckTx code, log). One retry after a sequence resync."""
+        if self.sequence is None:
+            self._sync()
+        for attempt in range(2):
+            try:
+                resp = sign_and_broadcast(self.client, self.key, messages, self.chain_id, gas="auto",
+                                          account_number=self.account_number, sequence=self.sequence)
+            except NodeError as err:  # simulation refused the tx
+                if "sequence" in str(err) and attempt == 0:
+                    self._sync()
+                    continue
+                return "", -1, str(err)
+            if resp.code == 0:
+                self.sequence += 1
+                return resp.txhash, 0, ""
+            if resp.code == CODE_WRONG_SEQUENCE and attempt == 0:
+                self._sync()
+                continue
+            return resp.txhash, resp.code, resp.raw_log
+        return "", CODE_WRONG_SEQUENCE, "account sequence mismatch"
+
+    def reset(self) -> None:
+        """Forget the cached sequence (after an error the chain state is the authority)."""
+        self.sequence = None
