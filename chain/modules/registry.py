@@ -12,8 +12,13 @@ from chain.modules.bank import msg_server as bank_msgs
 from chain.modules.bank import query_server as bank_queries
 from chain.modules.bank.keeper import BankKeeper
 from chain.modules.hosts import genesis as hosts_genesis
+from chain.modules.hosts import msg_server as hosts_msgs
 from chain.modules.hosts import query_server as hosts_queries
 from chain.modules.hosts.keeper import HostsKeeper
+from chain.modules.staking import genesis as staking_genesis
+from chain.modules.staking import msg_server as staking_msgs
+from chain.modules.staking import query_server as staking_queries
+from chain.modules.staking.keeper import StakingKeeper
 from chain import node_query
 from chain.query import QueryRouter
 from chain.tx.router import Route, Router
@@ -24,11 +29,13 @@ class Keepers:
     auth: AccountKeeper
     bank: BankKeeper
     hosts: HostsKeeper = field(default_factory=HostsKeeper)
+    staking: StakingKeeper | None = None
 
 
 def build_keepers() -> Keepers:
     auth = AccountKeeper()
-    return Keepers(auth=auth, bank=BankKeeper(auth), hosts=HostsKeeper())
+    bank, hosts = BankKeeper(auth), HostsKeeper()
+    return Keepers(auth=auth, bank=bank, hosts=hosts, staking=StakingKeeper(bank, hosts))
 
 
 def build_router() -> Router:
@@ -37,27 +44,41 @@ def build_router() -> Router:
         bank_msgs.MSG_SEND_URL,
         Route(bank_msgs.MsgSend, bank_msgs.send_signers, bank_msgs.validate_send, bank_msgs.handle_send),
     )
+    router.register(staking_msgs.MSG_STAKE_URL, Route(
+        staking_msgs.MsgStake, staking_msgs.signers, staking_msgs.validate, staking_msgs.handle_stake))
+    router.register(staking_msgs.MSG_UNSTAKE_URL, Route(
+        staking_msgs.MsgUnstake, staking_msgs.signers, staking_msgs.validate, staking_msgs.handle_unstake))
+    router.register(hosts_msgs.MSG_REGISTER_HOST_URL, Route(
+        hosts_msgs.MsgRegisterHost, hosts_msgs.signers, hosts_msgs.validate_register, hosts_msgs.handle_register))
+    router.register(hosts_msgs.MSG_UPDATE_HOST_URL, Route(
+        hosts_msgs.MsgUpdateHost, hosts_msgs.signers, hosts_msgs.validate_update, hosts_msgs.handle_update))
     return router
 
 
 def build_query_router() -> QueryRouter:
     router = QueryRouter()
-    for method in auth_queries.METHODS + bank_queries.METHODS + hosts_queries.METHODS + node_query.METHODS:
+    for method in (auth_queries.METHODS + bank_queries.METHODS + hosts_queries.METHODS + node_query.METHODS
+                   + staking_queries.METHODS):
         router.register(method)
     return router
 
 
 def init_genesis(store, keepers: Keepers, app_state: dict) -> None:
-    """Initialise every module from app_state, in dependency order (auth, bank, hosts)."""
+    """Initialise every module from app_state, in dependency order (auth, bank, staking, hosts).
+    With a "staking" section, every genesis host must be bonded with at least min_collateral."""
     auth_genesis.init_genesis(store, keepers.auth, app_state.get("auth", {}))
     bank_genesis.init_genesis(store, keepers.bank, app_state.get("bank", {}))
+    staking_genesis.init_genesis(store, keepers.staking, app_state.get("staking", {}))
     hosts_genesis.init_genesis(store, keepers.hosts, app_state.get("hosts", {}))
+    if "staking" in app_state:
+        staking_genesis.check_genesis_hosts(store, keepers.staking, keepers.hosts.all_hosts(store))
 
 
 def end_block(ctx, keepers: Keepers) -> list[tuple[bytes, int]]:
     """Run every module's end-of-block logic on the block cache, in a fixed order; returns the
     CometBFT validator updates (ed25519 pubkey, power; 0 removes) for this block."""
     updates: list[tuple[bytes, int]] = []
+    keepers.staking.end_block(ctx)
     return updates
 
 
@@ -74,9 +95,10 @@ def export_genesis(store, keepers: Keepers) -> dict:
         "auth": auth_genesis.export_genesis(store, keepers.auth),
         "bank": bank_genesis.export_genesis(store, keepers.bank),
         "hosts": hosts_genesis.export_genesis(store, keepers.hosts),
+        "staking": staking_genesis.export_genesis(store, keepers.staking),
     }
 
 
 def default_app_state() -> dict:
     return {"auth": auth_genesis.default_genesis(), "bank": bank_genesis.default_genesis(),
-            "hosts": hosts_genesis.default_genesis()}
+            "hosts": hosts_genesis.default_genesis(), "staking": staking_genesis.default_genesis()}

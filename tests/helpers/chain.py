@@ -56,15 +56,17 @@ def timestamp(seconds: int, nanos: int = 0) -> Timestamp:
 
 
 def genesis_validators(app_state: dict) -> list:
-    """CometBFT's genesis validators as the genesis tool writes them: active hosts, power = weight."""
+    """CometBFT's genesis validators as the genesis tool writes them: active hosts with weight > 0,
+    power = weight."""
     import base64
 
     from tendermint.crypto.keys_pb2 import PublicKey
 
     hosts = (app_state.get("hosts") or {}).get("hosts") or []
     return [abci.ValidatorUpdate(pub_key=PublicKey(ed25519=base64.b64decode(h["consensus_pubkey"])),
-                                 power=int(h["weight"]))
-            for h in hosts if h.get("status", "HOST_STATUS_ACTIVE") == "HOST_STATUS_ACTIVE"]
+                                 power=int(h.get("weight", 0)))
+            for h in hosts if h.get("status", "HOST_STATUS_ACTIVE") == "HOST_STATUS_ACTIVE"
+            and int(h.get("weight", 0)) > 0]
 
 
 def init_app(app: App, app_state: dict, chain_id: str = CHAIN_ID, validators=None) -> abci.ResponseInitChain:

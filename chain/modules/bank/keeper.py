@@ -65,6 +65,20 @@ class BankKeeper:
     def send_to_module(self, ctx: Context, sender: bytes, module: str, coins: list[tuple[str, int]]) -> None:
         self.send(ctx, sender, keys.module_address(module), coins)
 
+    def burn_from_module(self, ctx: Context, module: str, coins: list[tuple[str, int]]) -> None:
+        """Destroy coins held by a module account: its balance and the total supply both shrink
+        (raises ErrInsufficientFunds, writing nothing, when the module holds less)."""
+        address = keys.module_address(module)
+        for denom, amount in coins:
+            if self.supply(ctx.store, denom) < amount:
+                raise ErrInsufficientFunds(f"cannot burn {amount}{denom}: supply is only {self.supply(ctx.store, denom)}")
+        self.sub_coins(ctx.store, address, coins)
+        for denom, amount in coins:
+            self.set_supply(ctx.store, denom, self.supply(ctx.store, denom) - amount)
+        amount, burner = format_coins(coins), encode_address(address)
+        ctx.emit("coin_spent", ("spender", burner), ("amount", amount))
+        ctx.emit("burn", ("burner", burner), ("amount", amount))
+
     def total_balances(self, store) -> dict[str, int]:
         """Sum of all balances per denom (for the supply invariant)."""
         totals: dict[str, int] = {}

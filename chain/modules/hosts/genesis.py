@@ -39,36 +39,46 @@ def parse_genesis(state: dict | None) -> GenesisState:
     return genesis
 
 
+def check_consensus_pubkey(pubkey: bytes, where: str, error=ErrInvalidRequest) -> None:
+    if len(pubkey) != keys.CONSENSUS_PUBKEY_LENGTH:
+        raise error(f"{where}: consensus_pubkey must be a {keys.CONSENSUS_PUBKEY_LENGTH}-byte ed25519 key, "
+                    f"got {len(pubkey)} bytes")
+
+
+def check_worker_pubkey(pubkey: bytes, where: str, error=ErrInvalidRequest) -> None:
+    if len(pubkey) != keys.WORKER_PUBKEY_LENGTH or not is_valid_pubkey(pubkey):
+        raise error(f"{where}: worker_pubkey must be a {keys.WORKER_PUBKEY_LENGTH}-byte compressed secp256k1 key")
+
+
+def check_description(endpoint: str, moniker: str, where: str) -> None:
+    if len(moniker) > MAX_MONIKER_LENGTH:
+        raise ErrInvalidRequest(f"{where}: moniker longer than {MAX_MONIKER_LENGTH} characters")
+    if len(endpoint) > MAX_ENDPOINT_LENGTH:
+        raise ErrInvalidRequest(f"{where}: endpoint longer than {MAX_ENDPOINT_LENGTH} characters")
+
+
 def validate_host(host: Host, where: str = "host") -> bytes:
-    """Check one host's fields; returns its raw operator address."""
+    """Check one host's fields; returns its raw operator address. Weight 0 is allowed (a host
+    registered by MsgRegisterHost has no weight until the Sprint gives it some)."""
     try:
         operator = decode_address(host.operator)
     except AddressError as err:
         raise ErrInvalidRequest(f"{where}: operator: {err}") from err
-    if len(host.consensus_pubkey) != keys.CONSENSUS_PUBKEY_LENGTH:
-        raise ErrInvalidRequest(
-            f"{where}: consensus_pubkey must be a {keys.CONSENSUS_PUBKEY_LENGTH}-byte ed25519 key, "
-            f"got {len(host.consensus_pubkey)} bytes")
-    if len(host.worker_pubkey) != keys.WORKER_PUBKEY_LENGTH or not is_valid_pubkey(host.worker_pubkey):
-        raise ErrInvalidRequest(
-            f"{where}: worker_pubkey must be a {keys.WORKER_PUBKEY_LENGTH}-byte compressed secp256k1 key")
-    if host.weight <= 0:
-        raise ErrInvalidRequest(f"{where}: weight must be > 0")
+    check_consensus_pubkey(host.consensus_pubkey, where)
+    check_worker_pubkey(host.worker_pubkey, where)
     if host.status == HOST_STATUS_UNSPECIFIED:
         raise ErrInvalidRequest(f"{where}: status must be set (e.g. HOST_STATUS_ACTIVE)")
-    if len(host.moniker) > MAX_MONIKER_LENGTH:
-        raise ErrInvalidRequest(f"{where}: moniker longer than {MAX_MONIKER_LENGTH} characters")
-    if len(host.endpoint) > MAX_ENDPOINT_LENGTH:
-        raise ErrInvalidRequest(f"{where}: endpoint longer than {MAX_ENDPOINT_LENGTH} characters")
+    check_description(host.endpoint, host.moniker, where)
     return operator
 
 
 def validate_genesis(state: dict | None) -> list[Host]:
-    """The genesis hosts, raising ErrInvalidRequest on bad fields, duplicate operators or duplicate
-    consensus keys, or a total active weight above CometBFT's limit."""
+    """The genesis hosts, raising ErrInvalidRequest on bad fields, duplicate operators, consensus
+    keys or worker keys, or a total active weight above CometBFT's limit."""
     genesis = parse_genesis(state)
     operators: dict[bytes, int] = {}
     consensus: dict[bytes, int] = {}
+    workers: dict[bytes, int] = {}
     total = 0
     for index, host in enumerate(genesis.hosts):
         where = f"hosts genesis: hosts[{index}]"
@@ -80,6 +90,9 @@ def validate_genesis(state: dict | None) -> list[Host]:
             raise ErrInvalidRequest(
                 f"{where}: consensus_pubkey is also used by hosts[{consensus[host.consensus_pubkey]}]")
         consensus[host.consensus_pubkey] = index
+        if host.worker_pubkey in workers:
+            raise ErrInvalidRequest(f"{where}: worker_pubkey is also used by hosts[{workers[host.worker_pubkey]}]")
+        workers[host.worker_pubkey] = index
         if host.status == HOST_STATUS_ACTIVE:
             total += host.weight
     if total > MAX_TOTAL_WEIGHT:
@@ -98,9 +111,9 @@ def export_genesis(store, keeper: HostsKeeper) -> dict:
 
 
 def genesis_validators(hosts: list[Host]) -> list[tuple[bytes, int]]:
-    """(ed25519 pubkey, power) of every active host, in genesis order: the validator set CometBFT
-    must start with."""
-    return [(h.consensus_pubkey, h.weight) for h in hosts if h.status == HOST_STATUS_ACTIVE]
+    """(ed25519 pubkey, power) of every active host with weight > 0, in genesis order: the
+    validator set CometBFT must start with (CometBFT refuses power 0 in genesis)."""
+    return [(h.consensus_pubkey, h.weight) for h in hosts if h.status == HOST_STATUS_ACTIVE and h.weight > 0]
 
 
 def check_validators(hosts: list[Host], validators: list[tuple[bytes, int]]) -> None:

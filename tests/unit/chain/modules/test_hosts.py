@@ -67,7 +67,6 @@ def test_valid_genesis_parses_every_field():
     ({"consensus_pubkey": ""}, "32-byte ed25519"),
     ({"worker_pubkey": base64.b64encode(b"\x05" * 33).decode()}, "secp256k1"),
     ({"worker_pubkey": base64.b64encode(make_key(5).pubkey[:32]).decode()}, "secp256k1"),
-    ({"weight": "0"}, "weight must be > 0"),
     ({"status": "HOST_STATUS_UNSPECIFIED"}, "status must be set"),
     ({"moniker": "m" * 71}, "moniker"),
     ({"endpoint": "e" * 257}, "endpoint"),
@@ -77,6 +76,19 @@ def test_valid_genesis_parses_every_field():
 def test_bad_host_fields_are_rejected(bad, message):
     with pytest.raises(ErrInvalidRequest, match=message):
         hosts_genesis.validate_genesis({"hosts": [host_json(0, **bad)]})
+
+
+def test_weight_zero_host_is_valid_but_not_a_genesis_validator():
+    """A host registered by MsgRegisterHost has weight 0 until the Sprint: export must re-import."""
+    hosts = hosts_genesis.validate_genesis({"hosts": [host_json(0, weight="0"), host_json(1, weight=3)]})
+    assert hosts[0].weight == 0
+    assert hosts_genesis.genesis_validators(hosts) == [(ed25519_pub(1), 3)]
+
+
+def test_duplicate_worker_key_is_rejected():
+    same = host_json(0)["worker_pubkey"]
+    with pytest.raises(ErrInvalidRequest, match="worker_pubkey is also used by hosts\\[0\\]"):
+        hosts_genesis.validate_genesis({"hosts": [host_json(0), host_json(1, worker_pubkey=same)]})
 
 
 def test_duplicate_operator_and_consensus_key_are_rejected():
@@ -197,8 +209,8 @@ def test_hosts_genesis_changes_the_app_hash_and_empty_hosts_do_not():
 
 def test_bad_hosts_genesis_fails_init_chain():
     app_state = genesis_state(make_keys(1))
-    app_state["hosts"] = {"hosts": [host_json(0, weight="0")]}
-    with pytest.raises(ErrInvalidRequest):
+    app_state["hosts"] = {"hosts": [host_json(0, consensus_pubkey="")]}
+    with pytest.raises(ErrInvalidRequest, match="32-byte ed25519"):
         new_app(MemoryDB(), app_state)
 
 

@@ -1,0 +1,148 @@
+"""staking genesis: default, validate, init, export (export -> init round-trips).
+
+app_state["staking"] = GenesisState as proto JSON, e.g.
+
+    {"params": {"bond_denom": "usprint", "min_collateral": "1000000000", "unbonding_blocks": "100800",
+                "max_unbonding_entries": 7},
+     "bonds": [{"operator": "sprint1…", "amount": "10000000000"}],
+     "unbonding": [{"operator": "sprint1…", "amount": "5", "completion_height": "120",
+                    "creation_height": "20"}]}
+
+Omitted params fields take their defaults. The coins must exist: the bank genesis must give the
+"staking" module account a bond_denom balance equal to sum(bonds) + sum(unbonding).
+When app_state has a "staking" section, every genesis host must be bonded with at least
+min_collateral (`check_genesis_hosts`, run by the registry once hosts are loaded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from google.protobuf import json_format
+from sprint.staking.v1.staking_pb2 import GenesisState, Params, UnbondingEntry
+
+from chain.coins import parse_amount
+from chain.errors import ErrInvalidRequest, TxError
+from chain.modules.staking.keeper import StakingKeeper
+from chain.modules.staking.params import default_params, min_collateral, validate_params
+from chain.tx.crypto import AddressError, decode_address, encode_address
+
+
+@dataclass
+class ValidGenesis:
+    params: Params
+    bonds: list[tuple[bytes, int]]
+    unbonding: list[tuple[bytes, UnbondingEntry]]
+
+    def total(self) -> int:
+        return sum(a for _, a in self.bonds) + sum(int(e.amount) for _, e in self.unbonding)
+
+
+def default_genesis() -> dict:
+    return {"params": json_format.MessageToDict(default_params(), preserving_proto_field_name=True),
+            "bonds": [], "unbonding": []}
+
+
+def parse_genesis(state: dict | None) -> GenesisState:
+    genesis = GenesisState(params=default_params())
+    if state:
+        try:
+            json_format.ParseDict(state, genesis)
+        except json_format.ParseError as err:
+            raise ErrInvalidRequest(f"staking genesis: {err}") from err
+    return genesis
+
+
+def _operator(text: str, where: str) -> bytes:
+    try:
+        return decode_address(text)
+    except AddressError as err:
+        raise ErrInvalidRequest(f"{where}: operator: {err}") from err
+
+
+def _amount(text: str, where: str) -> int:
+    try:
+        return parse_amount(text)
+    except TxError as err:
+        raise ErrInvalidRequest(f"{where}: amount: {err.log}") from err
+
+
+def _validate_bonds(genesis: GenesisState) -> list[tuple[bytes, int]]:
+    bonds, seen = [], {}
+    for index, bond in enumerate(genesis.bonds):
+        where = f"staking genesis: bonds[{index}]"
+        operator = _operator(bond.operator, where)
+        if operator in seen:
+            raise ErrInvalidRequest(f"{where}: operator {bond.operator} is also bonds[{seen[operator]}]")
+        seen[operator] = index
+        bonds.append((operator, _amount(bond.amount, where)))
+    return bonds
+
+
+def _validate_unbonding(genesis: GenesisState) -> list[tuple[bytes, UnbondingEntry]]:
+    entries, seen, per_operator = [], {}, {}
+    for index, entry in enumerate(genesis.unbonding):
+        where = f"staking genesis: unbonding[{index}]"
+        operator = _operator(entry.operator, where)
+        _amount(entry.amount, where)
+        if entry.completion_height < 1 or not 0 <= entry.creation_height <= entry.completion_height:
+            raise ErrInvalidRequest(f"{where}: need 0 <= creation_height <= completion_height and "
+                                    "completion_height >= 1")
+        slot = (entry.completion_height, operator)
+        if slot in seen:
+            raise ErrInvalidRequest(f"{where}: same operator and completion_height as unbonding[{seen[slot]}]")
+        seen[slot] = index
+        per_operator[operator] = per_operator.get(operator, 0) + 1
+        if per_operator[operator] > genesis.params.max_unbonding_entries:
+            raise ErrInvalidRequest(f"{where}: {entry.operator} has more than max_unbonding_entries entries")
+        entries.append((operator, UnbondingEntry(operator=encode_address(operator), amount=entry.amount,
+                                                 completion_height=entry.completion_height,
+                                                 creation_height=entry.creation_height)))
+    return entries
+
+
+def validate_genesis(state: dict | None) -> ValidGenesis:
+    """Parsed and checked genesis (params in range, valid unique bonds, well-formed entries)."""
+    genesis = parse_genesis(state)
+    validate_params(genesis.params)
+    return ValidGenesis(genesis.params, _validate_bonds(genesis), _validate_unbonding(genesis))
+
+
+def init_genesis(store, keeper: StakingKeeper, state: dict | None) -> None:
+    """Write params, bonds and entries; the bank genesis (loaded before) must hold exactly their
+    sum in the staking module account."""
+    valid = validate_genesis(state)
+    denom = valid.params.bond_denom
+    held = keeper.bank.balance(store, keeper.module_address, denom)
+    if held != valid.total():
+        raise ErrInvalidRequest(
+            f"staking genesis: bonds + unbonding = {valid.total()}{denom} but the staking module account "
+            f"{encode_address(keeper.module_address)} holds {held}{denom} in the bank genesis; "
+            "fund it with exactly the bonded total")
+    keeper.set_params(store, valid.params)
+    for operator, amount in valid.bonds:
+        keeper.set_bonded(store, operator, amount)
+    for operator, entry in valid.unbonding:
+        keeper.set_entry(store, operator, entry)
+
+
+def export_genesis(store, keeper: StakingKeeper) -> dict:
+    bonds = [{"operator": encode_address(op), "amount": str(amount)} for op, amount in keeper.iterate_bonds(store)]
+    unbonding = [json_format.MessageToDict(e, preserving_proto_field_name=True)
+                 for _, e in keeper.iterate_unbonding(store)]
+    params = json_format.MessageToDict(keeper.get_params(store), preserving_proto_field_name=True)
+    return {"params": params, "bonds": bonds, "unbonding": unbonding}
+
+
+def check_genesis_hosts(store, keeper: StakingKeeper, hosts) -> None:
+    """Every genesis host must have at least min_collateral bonded (run after staking and hosts
+    are loaded)."""
+    params = keeper.get_params(store)
+    needed = min_collateral(params)
+    for host in hosts:
+        bonded = keeper.bonded(store, decode_address(host.operator))
+        if bonded < needed:
+            raise ErrInvalidRequest(
+                f"genesis host {host.operator} ({host.moniker or 'no moniker'}) has {bonded}{params.bond_denom} "
+                f"bonded, below min_collateral {needed}{params.bond_denom}; add a staking genesis bond of at "
+                "least min_collateral for it and fund the staking module account")

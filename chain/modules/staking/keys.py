@@ -1,0 +1,37 @@
+"""staking store layout (prefixes 0x40-0x4f; one-byte prefixes are global across modules)."""
+
+from __future__ import annotations
+
+MODULE_NAME = "staking"  # bank module account holding every bonded and unbonding coin
+
+PARAMS_KEY = b"\x40"  # key: 0x40 | value: sprint.staking.v1.Params
+BOND_PREFIX = b"\x41"  # key: 0x41 | operator(20) | value: bonded amount, decimal ASCII
+# key: 0x42 | completion height (8, big-endian) | operator(20) | value: sprint.staking.v1.UnbondingEntry
+# Iterating the prefix visits entries by completion height, then operator bytes: the release order.
+UNBONDING_QUEUE_PREFIX = b"\x42"
+# key: 0x43 | operator(20) | completion height (8, big-endian) | value: b"\x01" (per-operator index)
+UNBONDING_BY_OPERATOR_PREFIX = b"\x43"
+
+HEIGHT_BYTES = 8
+
+
+def bond_key(operator: bytes) -> bytes:
+    return BOND_PREFIX + operator
+
+
+def encode_height(height: int) -> bytes:
+    return height.to_bytes(HEIGHT_BYTES, "big")
+
+
+def queue_key(completion_height: int, operator: bytes) -> bytes:
+    return UNBONDING_QUEUE_PREFIX + encode_height(completion_height) + operator
+
+
+def operator_index_key(operator: bytes, completion_height: int) -> bytes:
+    return UNBONDING_BY_OPERATOR_PREFIX + operator + encode_height(completion_height)
+
+
+def split_queue_key(key: bytes) -> tuple[int, bytes]:
+    """(completion height, operator) of a queue key."""
+    body = key[len(UNBONDING_QUEUE_PREFIX):]
+    return int.from_bytes(body[:HEIGHT_BYTES], "big"), body[HEIGHT_BYTES:]
