@@ -19,6 +19,11 @@ from chain.modules.staking import genesis as staking_genesis
 from chain.modules.staking import msg_server as staking_msgs
 from chain.modules.staking import query_server as staking_queries
 from chain.modules.staking.keeper import StakingKeeper
+from chain.modules.sprint import end_block as sprint_end_block
+from chain.modules.sprint import genesis as sprint_genesis
+from chain.modules.sprint import msg_server as sprint_msgs
+from chain.modules.sprint import query_server as sprint_queries
+from chain.modules.sprint.keeper import SprintKeeper
 from chain import node_query
 from chain.query import QueryRouter
 from chain.tx.router import Route, Router
@@ -30,12 +35,14 @@ class Keepers:
     bank: BankKeeper
     hosts: HostsKeeper = field(default_factory=HostsKeeper)
     staking: StakingKeeper | None = None
+    sprint: SprintKeeper = field(default_factory=SprintKeeper)
 
 
 def build_keepers() -> Keepers:
     auth = AccountKeeper()
     bank, hosts = BankKeeper(auth), HostsKeeper()
-    return Keepers(auth=auth, bank=bank, hosts=hosts, staking=StakingKeeper(bank, hosts))
+    return Keepers(auth=auth, bank=bank, hosts=hosts, staking=StakingKeeper(bank, hosts),
+                   sprint=SprintKeeper())
 
 
 def build_router() -> Router:
@@ -52,19 +59,21 @@ def build_router() -> Router:
         hosts_msgs.MsgRegisterHost, hosts_msgs.signers, hosts_msgs.validate_register, hosts_msgs.handle_register))
     router.register(hosts_msgs.MSG_UPDATE_HOST_URL, Route(
         hosts_msgs.MsgUpdateHost, hosts_msgs.signers, hosts_msgs.validate_update, hosts_msgs.handle_update))
+    for type_url, route in sprint_msgs.routes():
+        router.register(type_url, route)
     return router
 
 
 def build_query_router() -> QueryRouter:
     router = QueryRouter()
     for method in (auth_queries.METHODS + bank_queries.METHODS + hosts_queries.METHODS + node_query.METHODS
-                   + staking_queries.METHODS):
+                   + staking_queries.METHODS + sprint_queries.METHODS):
         router.register(method)
     return router
 
 
 def init_genesis(store, keepers: Keepers, app_state: dict) -> None:
-    """Initialise every module from app_state, in dependency order (auth, bank, staking, hosts).
+    """Initialise every module from app_state, in dependency order (auth, bank, staking, hosts, sprint).
     With a "staking" section, every genesis host must be bonded with at least min_collateral."""
     auth_genesis.init_genesis(store, keepers.auth, app_state.get("auth", {}))
     bank_genesis.init_genesis(store, keepers.bank, app_state.get("bank", {}))
@@ -72,6 +81,7 @@ def init_genesis(store, keepers: Keepers, app_state: dict) -> None:
     hosts_genesis.init_genesis(store, keepers.hosts, app_state.get("hosts", {}))
     if "staking" in app_state:
         staking_genesis.check_genesis_hosts(store, keepers.staking, keepers.hosts.all_hosts(store))
+    sprint_genesis.init_genesis(store, keepers.sprint, keepers.hosts, app_state.get("sprint", {}))
 
 
 def end_block(ctx, keepers: Keepers) -> list[tuple[bytes, int]]:
@@ -79,6 +89,7 @@ def end_block(ctx, keepers: Keepers) -> list[tuple[bytes, int]]:
     CometBFT validator updates (ed25519 pubkey, power; 0 removes) for this block."""
     updates: list[tuple[bytes, int]] = []
     keepers.staking.end_block(ctx)
+    updates.extend(sprint_end_block.end_block(ctx, keepers))
     return updates
 
 
@@ -96,9 +107,11 @@ def export_genesis(store, keepers: Keepers) -> dict:
         "bank": bank_genesis.export_genesis(store, keepers.bank),
         "hosts": hosts_genesis.export_genesis(store, keepers.hosts),
         "staking": staking_genesis.export_genesis(store, keepers.staking),
+        "sprint": sprint_genesis.export_genesis(store, keepers.sprint),
     }
 
 
 def default_app_state() -> dict:
     return {"auth": auth_genesis.default_genesis(), "bank": bank_genesis.default_genesis(),
-            "hosts": hosts_genesis.default_genesis(), "staking": staking_genesis.default_genesis()}
+            "hosts": hosts_genesis.default_genesis(), "staking": staking_genesis.default_genesis(),
+            "sprint": sprint_genesis.default_genesis()}
