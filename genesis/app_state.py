@@ -9,13 +9,30 @@
 Amounts and numbers are decimal strings. Account numbers are 0..n-1 in the order the accounts are
 given (so the first dev account, alice, is account 0); balances are sorted by raw address bytes
 (as the Cosmos SDK and our bank export do), coins and supply by denom. Module params are omitted: the chain uses its defaults.
+
+Genesis bonds (`add_bonds`) add a "staking" section and mint the bonded coins into the staking
+module account (listed as an ordinary auth account with a bank balance), so supply stays the sum
+of balances:
+
+```json
+"staking": {"params": {"unbonding_blocks": "20"},
+            "bonds": [{"operator": "sprint1...", "amount": "10000000000"}], "unbonding": []}
+```
+
+With a "staking" section, every genesis host must be bonded with at least min_collateral.
 """
 
 from __future__ import annotations
 
-from chain.tx.crypto import AddressError, decode_address
+from chain.modules.bank.keys import module_address
+from chain.modules.staking.params import DEFAULT_MIN_COLLATERAL
+from chain.tx.crypto import AddressError, decode_address, encode_address
 
 BASE_DENOM = "usprint"
+STAKING_MODULE = "staking"
+STAKING_MODULE_ADDRESS = encode_address(module_address(STAKING_MODULE))
+DEFAULT_COLLATERAL = 10 * DEFAULT_MIN_COLLATERAL  # usprint bonded per genesis host (10,000 SPRINT)
+DEV_UNBONDING_BLOCKS = 20  # devnet/testnet lock-up: seconds, not days
 
 
 class GenesisError(ValueError):
@@ -52,6 +69,66 @@ def build_app_state(funded: list[tuple[str, int]], denom: str = BASE_DENOM) -> d
     }
     validate_app_state(app_state)
     return app_state
+
+
+def add_bonds(app_state: dict, bonds: list[tuple[str, int]], params: dict | None = None,
+              denom: str = BASE_DENOM) -> dict:
+    """Bond `amount` for each (operator, amount) at genesis, in place, and return app_state.
+
+    The bonded coins are minted into the staking module account (added to auth.accounts when
+    missing), so bank supply grows by their sum. `params` (staking params as proto JSON, e.g.
+    {"unbonding_blocks": "20"}) replaces the section's params; omitted fields take the chain's
+    defaults. Raises GenesisError on bad or duplicate operators or non-positive amounts."""
+    staking = app_state.setdefault("staking", {"bonds": [], "unbonding": []})
+    if params is not None:
+        staking["params"] = dict(params)
+    listed = {b.get("operator") for b in staking.setdefault("bonds", [])}
+    total = 0
+    for operator, amount in bonds:
+        try:
+            decode_address(operator)
+        except AddressError as err:
+            raise GenesisError(f"genesis bond: {err}") from None
+        if operator in listed:
+            raise GenesisError(f"genesis bond for {operator} is listed twice")
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            raise GenesisError(f"genesis bond for {operator}: amount must be a positive integer")
+        listed.add(operator)
+        staking["bonds"].append({"operator": operator, "amount": str(amount)})
+        total += amount
+    staking["bonds"].sort(key=lambda b: decode_address(b["operator"]))
+    if total:
+        _mint(app_state, STAKING_MODULE_ADDRESS, denom, total)
+    validate_app_state(app_state)
+    return app_state
+
+
+def _mint(app_state: dict, address: str, denom: str, amount: int) -> None:
+    """Credit `amount` to `address` (creating its account) and raise the supply to match."""
+    accounts = app_state.setdefault("auth", {}).setdefault("accounts", [])
+    if all(a.get("address") != address for a in accounts):
+        number = max((int(a["account_number"]) for a in accounts), default=-1) + 1
+        accounts.append({"address": address, "account_number": str(number), "sequence": "0"})
+    bank = app_state.setdefault("bank", {})
+    balances = bank.setdefault("balances", [])
+    entry = next((b for b in balances if b.get("address") == address), None)
+    if entry is None:
+        entry = {"address": address, "coins": []}
+        balances.append(entry)
+        balances.sort(key=lambda b: decode_address(b["address"]))
+    coin = next((c for c in entry["coins"] if c.get("denom") == denom), None)
+    if coin is None:
+        entry["coins"].append({"denom": denom, "amount": str(amount)})
+        entry["coins"].sort(key=lambda c: c["denom"])
+    else:
+        coin["amount"] = str(int(coin["amount"]) + amount)
+    supply = bank.setdefault("supply", [])
+    held = next((c for c in supply if c.get("denom") == denom), None)
+    if held is None:
+        supply.append({"denom": denom, "amount": str(amount)})
+        supply.sort(key=lambda c: c["denom"])
+    else:
+        held["amount"] = str(int(held["amount"]) + amount)
 
 
 def _parse_amount(text, where: str) -> int:
@@ -147,6 +224,40 @@ def validate_app_state(app_state: dict) -> None:
         raise GenesisError(
             f"bank.supply {_fmt(declared)} does not equal the sum of balances {_fmt(totals)}"
         )
+    if "staking" in app_state:
+        _validate_staking(app_state)
+
+
+def _validate_staking(app_state: dict) -> None:
+    """Bonds + unbonding equal the staking module account's balance; every host has a bond of at
+    least min_collateral (the chain checks the same at InitChain)."""
+    staking = app_state["staking"]
+    if not isinstance(staking, dict):
+        raise GenesisError("app_state.staking must be a JSON object")
+    params = staking.get("params") or {}
+    denom = params.get("bond_denom", BASE_DENOM)
+    minimum = _parse_amount(str(params.get("min_collateral", DEFAULT_MIN_COLLATERAL)), "staking.params.min_collateral")
+    bonded: dict[str, int] = {}
+    for i, bond in enumerate(staking.get("bonds", [])):
+        where = f"staking.bonds[{i}]"
+        operator = bond.get("operator") if isinstance(bond, dict) else None
+        if operator in bonded:
+            raise GenesisError(f"{where}: operator {operator} is bonded twice")
+        bonded[operator] = _parse_amount(bond.get("amount"), where)
+    unbonding = sum(_parse_amount(e.get("amount"), f"staking.unbonding[{i}]")
+                    for i, e in enumerate(staking.get("unbonding", [])))
+    held = 0
+    for bal in app_state["bank"].get("balances", []):
+        if bal["address"] == STAKING_MODULE_ADDRESS:
+            held = sum(int(c["amount"]) for c in bal["coins"] if c["denom"] == denom)
+    if held != sum(bonded.values()) + unbonding:
+        raise GenesisError(f"staking bonds + unbonding = {sum(bonded.values()) + unbonding}{denom} but the staking "
+                           f"module account {STAKING_MODULE_ADDRESS} holds {held}{denom}")
+    for i, host in enumerate((app_state.get("hosts") or {}).get("hosts", [])):
+        if bonded.get(host.get("operator"), 0) < minimum:
+            raise GenesisError(f"hosts.hosts[{i}]: {host.get('operator')} has "
+                               f"{bonded.get(host.get('operator'), 0)}{denom} bonded, below min_collateral "
+                               f"{minimum}{denom}; give it a genesis bond (add_bonds)")
 
 
 def _fmt(coins: dict[str, int]) -> str:

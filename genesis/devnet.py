@@ -31,7 +31,7 @@ from abci_app.cometbft import (
     write_genesis,
 )
 from abci_app.node_config import APP_TOML, NodeConfig
-from genesis.app_state import BASE_DENOM, build_app_state
+from genesis.app_state import BASE_DENOM, DEV_UNBONDING_BLOCKS, add_bonds, build_app_state
 
 DEVNET_CHAIN_ID = "sprint-devnet-1"
 DEV_ACCOUNTS = ("alice", "bob", "carol", "dave")
@@ -178,6 +178,8 @@ def _create(home, chain_id, names, amount, host, p2p_port, rpc_port, abci_port, 
         raise CliError(str(err)) from None
 
     app_state = build_app_state([(a["address"], amount) for a in dev_accounts])
+    # No genesis hosts on a devnet; a short lock-up lets `sprintd tx staking unstake` complete in seconds.
+    add_bonds(app_state, [], params={"unbonding_blocks": str(DEV_UNBONDING_BLOCKS)})
     write_genesis(home, chain_id, app_state, genesis_time)
 
     (home / "logs").mkdir(exist_ok=True)

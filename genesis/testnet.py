@@ -60,7 +60,14 @@ from abci_app.cometbft import (
     validate_chain_id,
 )
 from abci_app.node_config import NodeConfig
-from genesis.app_state import BASE_DENOM, GenesisError, build_app_state
+from genesis.app_state import (
+    BASE_DENOM,
+    DEFAULT_COLLATERAL,
+    DEV_UNBONDING_BLOCKS,
+    GenesisError,
+    add_bonds,
+    build_app_state,
+)
 from genesis.cometbft_config_template import CONFIG_TOML_TEMPLATE
 
 TESTNET_FILE = "testnet.json"
@@ -208,6 +215,7 @@ class TestnetOptions:
     log_level: str = QUIET_LOG_LEVEL
     operator_amount: int = OPERATOR_AMOUNT
     worker_amount: int = WORKER_AMOUNT
+    collateral: int = DEFAULT_COLLATERAL  # usprint bonded per host at genesis (minted into the staking account)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -269,6 +277,12 @@ def validate_options(opts: TestnetOptions) -> TestnetOptions:
     for flag, value in (("operator amount", opts.operator_amount), ("worker amount", opts.worker_amount)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise CliError(f"{flag} must be a non-negative integer")
+    from chain.modules.staking.params import DEFAULT_MIN_COLLATERAL
+
+    if isinstance(opts.collateral, bool) or not isinstance(opts.collateral, int) \
+            or opts.collateral < DEFAULT_MIN_COLLATERAL:
+        raise CliError(f"--collateral must be an integer of at least {DEFAULT_MIN_COLLATERAL} usprint "
+                       f"(the minimum host collateral), got {opts.collateral!r}")
     if opts.genesis_time is not None:
         opts.genesis_time = parse_genesis_time(opts.genesis_time)
     return opts
@@ -379,6 +393,11 @@ def plan_testnet(opts: TestnetOptions) -> dict:
         "weight": str(opts.weight),
         "status": HOST_STATUS_ACTIVE,
     } for n in nodes]}
+    try:
+        add_bonds(app_state, [(n["operator"]["address"], opts.collateral) for n in nodes],
+                  params={"unbonding_blocks": str(DEV_UNBONDING_BLOCKS)})
+    except GenesisError as err:  # pragma: no cover - would be a bug in this generator
+        raise CliError(f"cannot bond the genesis hosts: {err}") from None
     _check_hosts_genesis(app_state)
 
     genesis = {
@@ -420,14 +439,17 @@ def plan_testnet(opts: TestnetOptions) -> dict:
 
 
 def _check_hosts_genesis(app_state: dict) -> None:
-    """Run the chain's own hosts genesis validation on what we generated."""
+    """Run the chain's own InitChain genesis loading (every module, host bonds included) on what we
+    generated, in a throwaway in-memory store."""
     from chain.errors import TxError
-    from chain.modules.hosts.genesis import validate_genesis
+    from chain.modules import registry
+    from chain.store.cache import CacheStore
+    from chain.store.memory import MemoryDB
 
     try:
-        validate_genesis(app_state["hosts"])
+        registry.init_genesis(CacheStore(MemoryDB().snapshot()), registry.build_keepers(), app_state)
     except TxError as err:  # pragma: no cover - would be a bug in this generator
-        raise CliError(f"generated hosts genesis is invalid: {err.log}") from None
+        raise CliError(f"generated genesis is invalid: {err.log}") from None
 
 
 def public_info(info: dict) -> dict:
