@@ -19,7 +19,8 @@ of balances:
             "bonds": [{"operator": "sprint1...", "amount": "10000000000"}], "unbonding": []}
 ```
 
-With a "staking" section, every genesis host must be bonded with at least min_collateral.
+With a "staking" section, every genesis host holding power (active, weight > 0) must be bonded with
+at least min_collateral.
 """
 
 from __future__ import annotations
@@ -254,7 +255,8 @@ def _validate_staking(app_state: dict) -> None:
         raise GenesisError(f"staking bonds + unbonding = {sum(bonded.values()) + unbonding}{denom} but the staking "
                            f"module account {STAKING_MODULE_ADDRESS} holds {held}{denom}")
     for i, host in enumerate((app_state.get("hosts") or {}).get("hosts", [])):
-        if bonded.get(host.get("operator"), 0) < minimum:
+        holds_power = host.get("status", "HOST_STATUS_ACTIVE") == "HOST_STATUS_ACTIVE" and int(host.get("weight", 0)) > 0
+        if holds_power and bonded.get(host.get("operator"), 0) < minimum:
             raise GenesisError(f"hosts.hosts[{i}]: {host.get('operator')} has "
                                f"{bonded.get(host.get('operator'), 0)}{denom} bonded, below min_collateral "
                                f"{minimum}{denom}; give it a genesis bond (add_bonds)")

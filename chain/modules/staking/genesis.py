@@ -10,8 +10,9 @@ app_state["staking"] = GenesisState as proto JSON, e.g.
 
 Omitted params fields take their defaults. The coins must exist: the bank genesis must give the
 "staking" module account a bond_denom balance equal to sum(bonds) + sum(unbonding).
-When app_state has a "staking" section, every genesis host must be bonded with at least
-min_collateral (`check_genesis_hosts`, run by the registry once hosts are loaded).
+When app_state has a "staking" section, every genesis host holding power (active, weight > 0) must
+be bonded with at least min_collateral (`check_genesis_hosts`, run by the registry once hosts are
+loaded).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from google.protobuf import json_format
+from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_ACTIVE
 from sprint.staking.v1.staking_pb2 import GenesisState, Params, UnbondingEntry
 
 from chain.coins import parse_amount
@@ -135,11 +137,15 @@ def export_genesis(store, keeper: StakingKeeper) -> dict:
 
 
 def check_genesis_hosts(store, keeper: StakingKeeper, hosts) -> None:
-    """Every genesis host must have at least min_collateral bonded (run after staking and hosts
-    are loaded)."""
+    """Every genesis host that holds voting power (active, weight > 0: a genesis validator) must
+    have at least min_collateral bonded (run after staking and hosts are loaded). Weightless hosts
+    are exempt so that an exported chain with a host slashed or unstaked below the minimum
+    re-imports."""
     params = keeper.get_params(store)
     needed = min_collateral(params)
     for host in hosts:
+        if host.status != HOST_STATUS_ACTIVE or host.weight == 0:
+            continue
         bonded = keeper.bonded(store, decode_address(host.operator))
         if bonded < needed:
             raise ErrInvalidRequest(

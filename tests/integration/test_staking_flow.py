@@ -1,0 +1,125 @@
+"""In-process App blocks: register -> stake -> unstake -> release after the lock-up -> slash
+(including a pending unbonding entry), with the bank supply invariant and the staking invariant
+(bonds + unbonding == staking module balance) checked after every block, then an export/import."""
+
+from __future__ import annotations
+
+import pytest
+
+import cosmpy.protos  # noqa: F401  (puts tendermint on sys.path)
+from sprint.staking.v1 import query_pb2 as staking_query
+from tendermint.abci import types_pb2 as abci
+
+from chain.modules.bank.keeper import supply_invariant_violation
+from chain.store.memory import MemoryDB
+from tests.helpers.chain import FEE, INITIAL_BALANCE, balance, make_keys, new_app, run_block, sequence, sign_messages
+from tests.helpers.staking import STAKING_ADDRESS, register_host_msg, stake_msg, staking_state, unstake_msg
+
+KEYS = make_keys(3)
+HOST = KEYS[0]
+MIN = 1_000_000
+LOCKUP = 3
+
+
+class Chain:
+    """An App plus bookkeeping: every block checks both invariants."""
+
+    def __init__(self):
+        self.app = new_app(MemoryDB(), staking_state(KEYS, min_collateral=MIN, unbonding_blocks=LOCKUP))
+        self.slash_at: dict[int, int] = {}  # height -> fraction_bps applied to HOST in that block's end_block
+        self.slashed: list[int] = []
+        original = self.app.keepers.staking.end_block
+
+        def end_block(ctx):  # stands in for the Sprint module's settlement, which calls slash
+            original(ctx)
+            if ctx.block.height in self.slash_at:
+                self.slashed.append(self.app.keepers.staking.slash(
+                    ctx, HOST.address, self.slash_at[ctx.block.height], "rejected proof"))
+
+        self.app.keepers.staking.end_block = end_block
+        self.block()
+
+    def block(self, *msgs):
+        txs = [sign_messages(HOST, list(msgs), sequence=sequence(self.app, HOST.address) or 0)] if msgs else []
+        result = run_block(self.app, txs)
+        store = self.app.committed_store()
+        assert supply_invariant_violation(self.app.keepers.bank, store) is None
+        assert self.app.keepers.staking.total_staked(store) == balance(self.app, STAKING_ADDRESS)
+        assert all(r.code == 0 for r in result.results), [r.log for r in result.results]
+        return result
+
+    def bonded(self) -> int:
+        return self.app.keepers.staking.bonded(self.app.committed_store(), HOST.address)
+
+    def query_stake(self):
+        resp = self.app.query(abci.RequestQuery(path="/sprint.staking.v1.Query/Stake",
+                                                data=staking_query.QueryStakeRequest(operator=HOST.bech32)
+                                                .SerializeToString()))
+        assert resp.code == 0, resp.log
+        return staking_query.QueryStakeResponse.FromString(resp.value)
+
+
+def released(block) -> list[str]:
+    return [dict((a.key, a.value) for a in e.attributes)["amount"]
+            for e in block.response.events if e.type == "unbonding_complete"]
+
+
+@pytest.fixture()
+def chain():
+    return Chain()
+
+
+def test_register_stake_unstake_release_slash(chain):
+    app = chain.app
+    chain.block(register_host_msg(HOST, 0, collateral=2 * MIN))
+    chain.block(stake_msg(HOST.bech32, 500_000))
+    assert chain.bonded() == 2_500_000
+    paid = 2 * FEE + 2_500_000
+    assert balance(app, HOST.address) == INITIAL_BALANCE - paid
+
+    unstaked_at = chain.block(unstake_msg(HOST.bech32, 1_000_000)).height
+    paid += FEE
+    assert chain.bonded() == 1_500_000
+    assert [(e.amount, e.completion_height) for e in chain.query_stake().unbonding] == \
+        [("1000000", unstaked_at + LOCKUP)]
+    for _ in range(LOCKUP - 1):  # locked: nothing comes back before the completion height
+        assert released(chain.block()) == []
+        assert balance(app, HOST.address) == INITIAL_BALANCE - paid
+    assert released(chain.block()) == ["1000000usprint"]
+    assert app.height == unstaked_at + LOCKUP
+    assert balance(app, HOST.address) == INITIAL_BALANCE - paid + 1_000_000
+    assert list(chain.query_stake().unbonding) == []
+
+    # unstaking does not dodge a slash: the pending entry loses the same fraction
+    second = chain.block(unstake_msg(HOST.bech32, 400_000)).height
+    paid += FEE
+    supply = app.keepers.bank.supply(app.committed_store(), "usprint")
+    chain.slash_at[second + 1] = 5000
+    block = chain.block()
+    assert chain.slashed == [550_000 + 200_000]
+    slash = [dict((a.key, a.value) for a in e.attributes) for e in block.response.events if e.type == "slash"]
+    assert slash == [{"host": HOST.bech32, "amount": "750000usprint", "reason": "rejected proof",
+                      "fraction_bps": "5000"}]
+    assert app.keepers.bank.supply(app.committed_store(), "usprint") == supply - 750_000
+    assert chain.bonded() == 550_000
+    assert not app.keepers.staking.meets_min_collateral(app.committed_store(), HOST.address)
+    assert chain.query_stake().bonded == "550000"
+    while app.height < second + LOCKUP - 1:
+        assert released(chain.block()) == []
+    assert released(chain.block()) == ["200000usprint"]
+    assert balance(app, HOST.address) == INITIAL_BALANCE - paid + 1_000_000 + 200_000
+
+
+def test_export_after_activity_reimports_to_the_same_state(chain):
+    chain.block(register_host_msg(HOST, 0, collateral=2 * MIN))
+    chain.block(unstake_msg(HOST.bech32, 1_500_000))  # below the minimum, entry pending
+    chain.slash_at[chain.app.height + 1] = 1000
+    chain.block()
+    exported = chain.app.export_genesis()
+    assert exported["staking"]["bonds"] == [{"operator": HOST.bech32, "amount": "450000"}]
+    assert [e["amount"] for e in exported["staking"]["unbonding"]] == ["1350000"]
+    again = new_app(MemoryDB(), exported)
+    run_block(again)
+    assert again.export_genesis()["staking"] == exported["staking"]
+    assert again.export_genesis()["hosts"] == exported["hosts"]
+    assert supply_invariant_violation(again.keepers.bank, again.committed_store()) is None
