@@ -8,6 +8,7 @@ from abci_app.cli.common import run_cli
 from abci_app.cli.keys_cmd import keys
 from abci_app.cli.node_cmd import devnet, init, start
 from abci_app.cli.query_cmd import query
+from abci_app.cli.staking_cmd import register_commands as register_staking_commands
 from abci_app.cli.testnet_cmd import testnet
 from abci_app.cli.tx_cmd import tx
 
@@ -20,6 +21,7 @@ def cli() -> None:
 
 for command in (init, start, devnet, testnet, keys, tx, query):
     cli.add_command(command)
+register_staking_commands(tx, query)
 
 
 def main(argv: list[str] | None = None) -> None:
