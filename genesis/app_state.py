@@ -21,6 +21,9 @@ of balances:
 
 With a "staking" section, every genesis host holding power (active, weight > 0) must be bonded with
 at least min_collateral.
+
+`add_sprint_params` writes the Sprint params (`"sprint": {"params": {"commit_blocks": "3", ...}}`),
+optionally with the phase lengths split from one epoch length.
 """
 
 from __future__ import annotations
@@ -101,6 +104,27 @@ def add_bonds(app_state: dict, bonds: list[tuple[str, int]], params: dict | None
     if total:
         _mint(app_state, STAKING_MODULE_ADDRESS, denom, total)
     validate_app_state(app_state)
+    return app_state
+
+
+def add_sprint_params(app_state: dict, epoch_length: int | None = None, overrides: dict | None = None) -> dict:
+    """Write app_state["sprint"] = {"params": ...}, in place, and return app_state: the chain's
+    devnet defaults, with the six phase lengths split from `epoch_length` (3:3:8:3:4:3, see
+    chain.modules.sprint.params.phase_lengths) when given, then `overrides` (proto JSON names).
+    Raises GenesisError when the result is not valid sprint params."""
+    from chain.errors import TxError
+    from chain.modules.sprint.genesis import default_genesis, validate_genesis
+    from chain.modules.sprint.params import phase_lengths
+
+    params = default_genesis()["params"]
+    try:
+        if epoch_length is not None:
+            params.update({name: str(value) for name, value in phase_lengths(epoch_length).items()})
+        params.update(overrides or {})
+        validate_genesis({"params": params})
+    except TxError as err:
+        raise GenesisError(err.log) from None
+    app_state["sprint"] = {"params": params}
     return app_state
 
 

@@ -66,6 +66,7 @@ from genesis.app_state import (
     DEV_UNBONDING_BLOCKS,
     GenesisError,
     add_bonds,
+    add_sprint_params,
     build_app_state,
 )
 from genesis.cometbft_config_template import CONFIG_TOML_TEMPLATE
@@ -216,6 +217,7 @@ class TestnetOptions:
     operator_amount: int = OPERATOR_AMOUNT
     worker_amount: int = WORKER_AMOUNT
     collateral: int = DEFAULT_COLLATERAL  # usprint bonded per host at genesis (minted into the staking account)
+    epoch_length: int | None = None  # Sprint epoch in blocks, split into the six phases (default: 24)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -283,6 +285,10 @@ def validate_options(opts: TestnetOptions) -> TestnetOptions:
             or opts.collateral < DEFAULT_MIN_COLLATERAL:
         raise CliError(f"--collateral must be an integer of at least {DEFAULT_MIN_COLLATERAL} usprint "
                        f"(the minimum host collateral), got {opts.collateral!r}")
+    if opts.epoch_length is not None and (isinstance(opts.epoch_length, bool) or not isinstance(opts.epoch_length, int)
+                                          or opts.epoch_length < 6):
+        raise CliError(f"--epoch-length must be an integer of at least 6 blocks (one per Sprint phase), "
+                       f"got {opts.epoch_length!r}")
     if opts.genesis_time is not None:
         opts.genesis_time = parse_genesis_time(opts.genesis_time)
     return opts
@@ -398,6 +404,10 @@ def plan_testnet(opts: TestnetOptions) -> dict:
                   params={"unbonding_blocks": str(DEV_UNBONDING_BLOCKS)})
     except GenesisError as err:  # pragma: no cover - would be a bug in this generator
         raise CliError(f"cannot bond the genesis hosts: {err}") from None
+    try:
+        add_sprint_params(app_state, opts.epoch_length)
+    except GenesisError as err:  # pragma: no cover - validate_options checked the epoch length
+        raise CliError(f"cannot set the Sprint params: {err}") from None
     _check_hosts_genesis(app_state)
 
     genesis = {

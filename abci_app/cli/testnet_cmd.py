@@ -60,15 +60,13 @@ def _split_hostnames(text: str | None) -> list[str] | None:
               help="Derive every key from this text (reproducible testnets for tests); random otherwise.")
 @click.option("--genesis-time", default=None, help="RFC 3339 genesis time [default: now].")
 @click.option("--epoch-length", type=int, default=None,
-              help="Sprint epoch length in blocks: not supported yet (the chain has no Sprint module).")
+              help="Sprint epoch length in blocks (>= 6), split into the commit, reveal, sprint, proof, "
+                   "validation and settlement phases in the proportions 3:3:8:3:4:3 [default: 24].")
 def init(validators, output_dir, chain_id, hostnames, base_port, grpc_port, ip_prefix, single_ip,
          timeout_commit, timeout_propose, weight, seed, genesis_time, epoch_length) -> None:
     """Generate the CometBFT homes, shared genesis and keys of an N-validator testnet."""
     from genesis.testnet import NOTE, TestnetOptions, init_testnet
 
-    if epoch_length is not None:
-        raise CliError("--epoch-length is not supported yet: the chain has no Sprint epochs until the "
-                       "Sprint module lands; drop the option")
     names = _split_hostnames(hostnames)
     if validators is None:
         validators = len(names) if names else 4
@@ -76,6 +74,7 @@ def init(validators, output_dir, chain_id, hostnames, base_port, grpc_port, ip_p
         validators=validators, chain_id=chain_id, hostnames=names, base_port=base_port,
         grpc_port=grpc_port, ip_prefix=ip_prefix, single_ip=single_ip, timeout_commit=timeout_commit,
         timeout_propose=timeout_propose, seed=seed, genesis_time=genesis_time, weight=weight,
+        epoch_length=epoch_length,
     )
     info = init_testnet(output_dir, opts)
     lines = [f"created {info['mode']} testnet {info['chain_id']} with {info['validators']} validators "

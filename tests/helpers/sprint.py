@@ -49,7 +49,7 @@ TINY_PARAMS = {
 }
 
 
-def test_block_hash(height: int) -> bytes:
+def block_hash_at(height: int) -> bytes:
     """The block hash tests.helpers.chain.finalize passes for `height`."""
     return hashlib.sha256(b"block%d" % height).digest()
 
@@ -211,6 +211,9 @@ class SprintNet:
 
     def index_of(self, bech32: str) -> int:
         return next(h.index for h in self.hosts if h.bech32 == bech32)
+
+    def index_of_address(self, address: bytes) -> int:
+        return next(h.index for h in self.hosts if h.address == address)
 
     # --- queries -------------------------------------------------------------------------------
 

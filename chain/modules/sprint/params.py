@@ -23,7 +23,7 @@ def default_params() -> Params:
         commit_blocks=3, reveal_blocks=3, sprint_blocks=8, proof_blocks=3, validation_blocks=4,
         settlement_blocks=3,
         pow_config="devnet",
-        distance_threshold_micro=1_000_000,
+        distance_threshold_micro=1_287_000,  # the devnet config's ~1/900 threshold (docs/sprint-pow.md)
         max_nonce=1 << 32,
         max_batch_nonces=100,
         max_nonces_per_epoch=100_000,
@@ -39,6 +39,18 @@ def default_params() -> Params:
 def epoch_length(params: Params) -> int:
     """Blocks per epoch: the six phase lengths back to back."""
     return sum(getattr(params, name) for name in PHASE_FIELDS)
+
+
+def phase_lengths(length: int) -> dict[str, int]:
+    """Six phase lengths summing to `length` (>= 6), in the devnet proportions 3:3:8:3:4:3 (each
+    floored, at least 1); the sprint phase absorbs the rounding."""
+    if length < len(PHASE_FIELDS):
+        raise ErrInvalidRequest(f"an epoch needs at least {len(PHASE_FIELDS)} blocks (one per phase), got {length}")
+    base = default_params()
+    total = epoch_length(base)
+    lengths = {name: max(1, length * getattr(base, name) // total) for name in PHASE_FIELDS}
+    lengths["sprint_blocks"] += length - sum(lengths.values())
+    return lengths
 
 
 def validate_params(params: Params) -> None:

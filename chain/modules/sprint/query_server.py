@@ -18,16 +18,23 @@ from chain.tx.crypto import encode_address
 SERVICE = "/sprint.sprint.v1.Query/"
 
 
+def _params(store, keepers):
+    try:
+        return keepers.sprint.get_params(store)
+    except RuntimeError:
+        raise not_found("the chain has no committed state yet (no block committed)") from None
+
+
 def _current_epoch(store, keepers) -> int:
-    return epoch_number(keepers.sprint.get_params(store), meta.read_height(store))
+    return epoch_number(_params(store, keepers), meta.read_height(store))
 
 
 def params(store, keepers, request):
-    return query_pb2.QueryParamsResponse(params=keepers.sprint.get_params(store))
+    return query_pb2.QueryParamsResponse(params=_params(store, keepers))
 
 
 def epoch(store, keepers, request):
-    p = keepers.sprint.get_params(store)
+    p = _params(store, keepers)
     height = meta.read_height(store)
     current = epoch_number(p, height)
     number = request.number if request.HasField("number") else current

@@ -281,7 +281,7 @@ def assert_one_line_error(result, *fragments):
     (["--hostnames", "a,a"], "must all be different"),
     (["--block-time", "soon"], "invalid --timeout-commit"),
     (["--genesis-time", "yesterday"], "invalid --genesis-time"),
-    (["--epoch-length", "10"], "--epoch-length is not supported yet"),
+    (["--epoch-length", "5"], "--epoch-length must be an integer of at least 6"),
 ])
 def test_bad_arguments_fail_with_one_line_and_write_nothing(tmp_path, args, fragment):
     out = tmp_path / "out"
