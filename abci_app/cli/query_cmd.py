@@ -4,6 +4,8 @@
     sprintd q bank balances ADDR
     sprintd q auth account ADDR
     sprintd q tx HASH
+    sprintd q sprint params | epoch [N] | weights | summary HOST [--epoch N] | proofs HOST [--epoch N]
+    sprintd q sprint validations HOST [--epoch N] | assignments VALIDATOR [--epoch N]
 
 All take --node (gRPC host:port; default: grpc_address of <home>/config/app.toml, else
 127.0.0.1:9090), --home and --output json|text. JSON output follows the Cosmos SDK CLI's shapes
@@ -216,3 +218,169 @@ def tx_query_cmd(txhash: str, node: str | None, home: str, output: str) -> None:
         raise CliError(f"tx {txhash} not found (not yet committed, or wrong --node {address})")
     data = tx_response_dict(resp.tx_response)
     emit(data, output, tx_text_lines(data))
+
+
+# ---------------------------------------------------------------------- sprint
+
+epoch_option = click.option("--epoch", type=click.IntRange(min=0), default=None,
+                            help="Epoch number [default: the current epoch].")
+
+
+def sprint_query(client: NodeClient, method: str, request):
+    """Call sprint.sprint.v1.Query/<method> on the node (NodeError on failure)."""
+    from sprint.sprint.v1 import query_pb2_grpc
+
+    rpc = getattr(query_pb2_grpc.QueryStub(client.channel), method)
+    return client._call(f"sprint.sprint.v1.Query/{method}", rpc, request)  # noqa: SLF001 - shared error mapping
+
+
+def _proto_dict(message) -> dict:
+    from google.protobuf import json_format
+
+    return json_format.MessageToDict(message, preserving_proto_field_name=True)
+
+
+def _hex_bytes(data: dict, *fields: str) -> dict:
+    """Show seed-like bytes fields as hex (protobuf JSON gives base64)."""
+    for name in fields:
+        if name in data:
+            data[name] = base64.b64decode(data[name]).hex()
+    return data
+
+
+def _current_epoch(client: NodeClient, epoch: int | None) -> int:
+    from sprint.sprint.v1 import query_pb2
+
+    if epoch is not None:
+        return epoch
+    return sprint_query(client, "Epoch", query_pb2.QueryEpochRequest()).epoch.number
+
+
+@query.group("sprint")
+def sprint_group() -> None:
+    """Sprint epochs, seeds, proofs, validations and weights."""
+
+
+@sprint_group.command("params")
+@node_option
+@home_option
+@output_option
+def sprint_params_cmd(node: str | None, home: str, output: str) -> None:
+    """The Sprint params (phase lengths, PoW config, thresholds, cap, slash fraction)."""
+    from sprint.sprint.v1 import query_pb2
+
+    with node_errors(), node_client(node, home) as client:
+        params = sprint_query(client, "Params", query_pb2.QueryParamsRequest()).params
+    emit({"params": _proto_dict(params)}, output)
+
+
+@sprint_group.command("epoch")
+@click.argument("number", required=False, type=click.IntRange(min=0))
+@node_option
+@home_option
+@output_option
+def sprint_epoch_cmd(number: int | None, node: str | None, home: str, output: str) -> None:
+    """Epoch NUMBER (default: the current one): phase, block bounds and seeds (hex)."""
+    from sprint.sprint.v1 import query_pb2
+
+    request = query_pb2.QueryEpochRequest() if number is None else query_pb2.QueryEpochRequest(number=number)
+    with node_errors(), node_client(node, home) as client:
+        resp = sprint_query(client, "Epoch", request)
+    epoch = {"number": str(resp.epoch.number), **_hex_bytes(_proto_dict(resp.epoch), "seed", "validation_seed")}
+    emit({"epoch": epoch, "height": str(resp.height)}, output)
+
+
+@sprint_group.command("weights")
+@node_option
+@home_option
+@output_option
+def sprint_weights_cmd(node: str | None, home: str, output: str) -> None:
+    """Every host's settled weight and CometBFT power."""
+    from sprint.sprint.v1 import query_pb2
+
+    with node_errors(), node_client(node, home) as client:
+        resp = sprint_query(client, "Weights", query_pb2.QueryWeightsRequest())
+    rows = [{"host": w.host, "weight": str(w.weight), "power": str(w.power)} for w in resp.weights]
+    lines = [f"{r['host']}  weight {r['weight']}  power {r['power']}" for r in rows]
+    lines.append(f"total weight {resp.total_weight}  total power {resp.total_power}")
+    emit({"weights": rows, "total_weight": str(resp.total_weight), "total_power": str(resp.total_power)},
+         output, lines)
+
+
+@sprint_group.command("summary")
+@click.argument("host")
+@epoch_option
+@node_option
+@home_option
+@output_option
+def sprint_summary_cmd(host: str, epoch: int | None, node: str | None, home: str, output: str) -> None:
+    """HOST's (operator address) standing in an epoch: commit/reveal, nonces, votes, status."""
+    from sprint.sprint.v1 import query_pb2
+
+    check_address(host, "host address")
+    request = query_pb2.QueryProofSummaryRequest(host=host)
+    if epoch is not None:
+        request.epoch = epoch
+    with node_errors(), node_client(node, home) as client:
+        summary = sprint_query(client, "ProofSummary", request).summary
+    emit({"summary": _proto_dict(summary)}, output)
+
+
+@sprint_group.command("proofs")
+@click.argument("host")
+@epoch_option
+@node_option
+@home_option
+@output_option
+def sprint_proofs_cmd(host: str, epoch: int | None, node: str | None, home: str, output: str) -> None:
+    """HOST's submitted nonces and claimed distances (x 10^6) in an epoch, ascending by nonce."""
+    from sprint.sprint.v1 import query_pb2
+
+    check_address(host, "host address")
+    with node_errors(), node_client(node, home) as client:
+        number = _current_epoch(client, epoch)
+        resp = sprint_query(client, "Proofs", query_pb2.QueryProofsRequest(epoch=number, host=host))
+    rows = [{"nonce": str(n), "distance_micro": str(d)} for n, d in zip(resp.nonces, resp.distances)]
+    lines = [f"nonce {r['nonce']}  distance_micro {r['distance_micro']}" for r in rows] or [
+        f"no proofs from {host} in epoch {number}"]
+    emit({"epoch": str(number), "proofs": rows}, output, lines)
+
+
+@sprint_group.command("validations")
+@click.argument("host")
+@epoch_option
+@node_option
+@home_option
+@output_option
+def sprint_validations_cmd(host: str, epoch: int | None, node: str | None, home: str, output: str) -> None:
+    """The votes cast on HOST's proofs in an epoch."""
+    from sprint.sprint.v1 import query_pb2
+
+    check_address(host, "host address")
+    with node_errors(), node_client(node, home) as client:
+        number = _current_epoch(client, epoch)
+        resp = sprint_query(client, "Validations", query_pb2.QueryValidationsRequest(epoch=number, host=host))
+    votes = [_proto_dict(v) for v in resp.validations]
+    lines = [f"{v.validator}  {'approve' if v.approve else 'reject'}  checked {v.checked}  "
+             f"mismatches {v.mismatches}  height {v.height}" for v in resp.validations] or [
+        f"no votes on {host} in epoch {number}"]
+    emit({"epoch": str(number), "validations": votes}, output, lines)
+
+
+@sprint_group.command("assignments")
+@click.argument("validator")
+@epoch_option
+@node_option
+@home_option
+@output_option
+def sprint_assignments_cmd(validator: str, epoch: int | None, node: str | None, home: str, output: str) -> None:
+    """The provers VALIDATOR (operator address) must check in an epoch."""
+    from sprint.sprint.v1 import query_pb2
+
+    check_address(validator, "validator address")
+    with node_errors(), node_client(node, home) as client:
+        number = _current_epoch(client, epoch)
+        resp = sprint_query(client, "Assignments",
+                            query_pb2.QueryAssignmentsRequest(epoch=number, validator=validator))
+    emit({"epoch": str(number), "provers": list(resp.provers)}, output,
+         list(resp.provers) or [f"{validator} has no provers to check in epoch {number}"])
