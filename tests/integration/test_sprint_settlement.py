@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from sprint.sprint.v1 import query_pb2
 from sprint.sprint.v1.sprint_pb2 import (
@@ -251,7 +255,6 @@ def test_second_epoch_uses_the_settled_weights():
 
 def scripted(db) -> list[bytes]:
     net = SprintNet(4, weights=[40, 30, 20, 10], db=db)
-    hashes = []
     net.commit_and_reveal([0, 1, 2, 3], revealers=[0, 1, 2])
     net.prove({0: [5, 1, 9], 1: [2, 3], 2: [7]})
     net.vote_all({2: False})
@@ -265,6 +268,16 @@ def scripted(db) -> list[bytes]:
 def test_two_apps_on_memory_and_leveldb_reach_the_same_app_hashes(tmp_path):
     first, second = scripted(MemoryDB()), scripted(LevelDB(str(tmp_path / "db")))
     assert first == second
+
+
+def test_sprint_app_hashes_do_not_depend_on_pythonhashseed():
+    code = ("from chain.store.memory import MemoryDB; from tests.integration.test_sprint_settlement import scripted; "
+            "print(','.join(h.hex() for h in scripted(MemoryDB())))")
+    root = Path(__file__).resolve().parents[2]
+    outputs = {subprocess.run([sys.executable, "-c", code], cwd=root, env=dict(os.environ, PYTHONHASHSEED=seed),
+                              capture_output=True, text=True, timeout=120, check=True).stdout.strip()
+               for seed in ("1", "987")}
+    assert outputs == {",".join(h.hex() for h in scripted(MemoryDB()))}
 
 
 def test_genesis_export_round_trips_after_a_settled_epoch():
