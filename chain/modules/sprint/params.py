@@ -23,7 +23,7 @@ def default_params() -> Params:
         commit_blocks=3, reveal_blocks=3, sprint_blocks=8, proof_blocks=3, validation_blocks=4,
         settlement_blocks=3,
         pow_config="devnet",
-        distance_threshold_micro=1_287_000,  # the devnet config's ~1/900 threshold (docs/sprint-pow.md)
+        distance_threshold_micro=1_315_376,  # = worker devnet config threshold_micro (~1/900 valid, docs/sprint-pow.md)
         max_nonce=1 << 32,
         max_batch_nonces=100,
         max_nonces_per_epoch=100_000,

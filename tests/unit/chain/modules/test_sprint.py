@@ -198,3 +198,11 @@ def test_genesis_params_round_trip_and_validation():
         genesis.validate_genesis({"parms": {}})
     with pytest.raises(ErrInvalidRequest, match="reveal_blocks"):
         genesis.validate_genesis({"params": {"reveal_blocks": "0"}})
+
+
+def test_default_threshold_is_the_devnet_pow_config_threshold():
+    """The chain cannot import worker/, so the devnet default is a copy: keep the two equal."""
+    from worker.sprint.config import CONFIGS
+
+    params = default_params()
+    assert params.distance_threshold_micro == CONFIGS[params.pow_config].threshold_micro
