@@ -17,7 +17,8 @@ BPS = 10_000  # basis points in a whole
 class StakingKeeper:
     """Collateral of host operators, held in the "staking" bank module account.
 
-    Invariant: sum(bonds) + sum(unbonding entries) == the module account's bond_denom balance."""
+    Invariant: sum(bonds) + sum(unbonding entries) == the module account's bond_denom balance.
+    `hosts` (the HostsKeeper) is kept for callers that combine collateral with host records."""
 
     def __init__(self, bank, hosts):
         self.bank = bank
