@@ -36,6 +36,18 @@ def analytic_threshold_micro(d_model: int, rate: Fraction = TARGET_RATE) -> int:
     return int(mp.floor(mp.sqrt(2 - 2 * c0) * 10**6))
 
 
+def boundary_hazard_per_micro(d_model: int, threshold_micro: int, rate: Fraction = TARGET_RATE) -> float:
+    """f_D(T) / P[D < T] per micro unit under the same model: the share of valid nonces lying in the
+    last micro unit below the threshold. P[honest mismatch] ~ this x E[max(D_validator - D_prover, 0)]."""
+    import mpmath as mp
+
+    a = mp.mpf(d_model - 2) / 2
+    dist = mp.mpf(threshold_micro) / 10**6
+    c = 1 - dist**2 / 2
+    density_c = ((1 + c) / 2) ** (a - 1) * ((1 - c) / 2) ** (a - 1) / (2 * mp.beta(a, a))
+    return float(density_c * dist / (mp.mpf(rate.numerator) / rate.denominator) / 10**6)
+
+
 def empirical(config_name: str, seeds: int, nonces: int, threshold_micro: int | None = None) -> dict:
     """Valid counts over ``seeds`` sprint seeds x ``nonces`` nonces, and the empirical 1/900 quantile."""
     import torch
@@ -66,7 +78,9 @@ def main() -> None:
     from worker.sprint.config import get_config
 
     d = get_config(args.config).d_model
-    print(f"config {args.config}: analytic threshold_micro {analytic_threshold_micro(d)}")
+    t = args.threshold_micro or get_config(args.config).threshold_micro
+    print(f"config {args.config}: analytic threshold_micro {analytic_threshold_micro(d)}, "
+          f"boundary hazard at {t}: {boundary_hazard_per_micro(d, t):.3e} per micro")
     print(empirical(args.config, args.seeds, args.nonces, args.threshold_micro))
 
 

@@ -7,6 +7,7 @@ number here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,45 @@ def get_config(name: str) -> PowConfig:
         return CONFIGS[name]
     except KeyError:
         raise ValueError(f"unknown PoW config {name!r}; known: {', '.join(sorted(CONFIGS))}") from None
+
+
+# Upper bound on P[float32 recomputation invalid | unconfirmed bfloat16 distance valid] measured in
+# docs/sprint-pow.md §9; unconfirmed bf16 claims would need a far larger max_sample_mismatches,
+# which is why a bf16 search confirms its candidates in float32.
+BF16_UNCONFIRMED_MISMATCH_BOUND = Fraction(5, 100)
+
+
+@dataclass(frozen=True)
+class Recommended:
+    """Acceptance params for a config (genesis values of the sprint module's Params).
+
+    ``max_sample_mismatches`` = max_mismatches_for(validation_sample, honest_mismatch_bound,
+    false_rejection): one validator rejects an honest prover with probability <= false_rejection.
+    ``confirm_guard_micro``: a low-precision search re-checks in float32 every nonce below
+    threshold + this (docs/sprint-pow.md §9).
+    """
+
+    distance_tolerance_micro: int
+    validation_sample: int
+    max_sample_mismatches: int
+    honest_mismatch_bound: Fraction
+    confirm_guard_micro: int
+    # Per validator vote; by Markov's inequality validators holding > 50% of the weight reject an
+    # honest prover with probability <= 2 x this = 1e-6 per prover-epoch.
+    false_rejection: Fraction = Fraction(1, 2 * 10**6)
+
+
+RECOMMENDED: dict[str, Recommended] = {
+    "paper": Recommended(distance_tolerance_micro=1_000, validation_sample=4_000, max_sample_mismatches=6,
+                         honest_mismatch_bound=Fraction(1, 10_000), confirm_guard_micro=4_000),
+    "devnet": Recommended(distance_tolerance_micro=1_000, validation_sample=2_000, max_sample_mismatches=5,
+                          honest_mismatch_bound=Fraction(1, 10_000), confirm_guard_micro=4_000),
+    "test": Recommended(distance_tolerance_micro=1_000, validation_sample=300, max_sample_mismatches=3,
+                        honest_mismatch_bound=Fraction(1, 10_000), confirm_guard_micro=8_000),
+}
+
+
+def recommended(name: str) -> Recommended:
+    """The recommended acceptance params of the named config (ValueError like get_config)."""
+    get_config(name)
+    return RECOMMENDED[name]

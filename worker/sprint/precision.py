@@ -34,11 +34,12 @@ def measure(config_name: str, seeds: int, nonces: int, dtypes: tuple[str, ...] =
         ref += SprintFunction(seed, config).distances(pubkey, range(nonces))
         for name in dtypes:
             other[name] += SprintFunction(seed, config, dtype=DTYPES[name]).distances(pubkey, range(nonces))
-    return {name: summarise(ref, other[name], config.threshold_micro) for name in dtypes}
+    return {name: summarise(ref, other[name], config.threshold_micro, config.d_model) for name in dtypes}
 
 
-def summarise(ref: list[int], prover: list[int], threshold: int) -> dict:
-    """Difference quantiles, decision flips and the prover-valid/validator-invalid rate."""
+def summarise(ref: list[int], prover: list[int], threshold: int, d_model: int | None = None) -> dict:
+    """Difference quantiles, decision flips and the prover-valid/validator-invalid rate (counted,
+    shift-estimated, and -- with d_model -- boundary hazard x E[max(ref - prover, 0)])."""
     r, p = torch.tensor(ref), torch.tensor(prover)
     diff = (p - r).abs().double()
     claimed = p < threshold
@@ -46,7 +47,7 @@ def summarise(ref: list[int], prover: list[int], threshold: int) -> dict:
     direct = int((claimed & (r >= threshold)).sum())
     signed = (r - p)[torch.randperm(len(r), generator=torch.Generator().manual_seed(0))[:20_000]]
     shifted = p[claimed][:, None] + signed[None, :]
-    return {
+    out = {
         "nonces": len(ref),
         "diff_mean": diff.mean().item(),
         "diff_p50": diff.quantile(0.5).item(),
@@ -58,6 +59,12 @@ def summarise(ref: list[int], prover: list[int], threshold: int) -> dict:
         "prover_valid_validator_invalid": direct,
         "shift_estimate": (shifted >= threshold).double().mean().item() if claimed.any() else 0.0,
     }
+    if d_model is not None:
+        from worker.sprint.calibrate import boundary_hazard_per_micro
+
+        excess = (r - p).clamp(min=0).double().mean().item()
+        out["hazard_estimate"] = boundary_hazard_per_micro(d_model, threshold) * excess
+    return out
 
 
 def main() -> None:
@@ -65,8 +72,9 @@ def main() -> None:
     parser.add_argument("--config", default="test")
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--nonces", type=int, default=20_000)
+    parser.add_argument("--dtypes", default="fp64,bf16")
     args = parser.parse_args()
-    for name, summary in measure(args.config, args.seeds, args.nonces).items():
+    for name, summary in measure(args.config, args.seeds, args.nonces, tuple(args.dtypes.split(","))).items():
         print(name, "vs fp32:", summary)
 
 
