@@ -115,8 +115,8 @@ def report_validation(name: str, rate: float, sprint_seconds: float, provers: in
     print(f"    validation cost / sprint compute per validator: {checked * provers / sprint_nonces:.4%}")
     for miss in (Fraction(1, 2), Fraction(1, 100)):
         f = smallest_detectable_inflation(k, m, Fraction(0), miss)
-        print(f"    smallest weight inflation caught with probability >= {1 - miss}: {float(f):.2%} "
-              f"(needs >= {f * k / (1 + f):.0f} fabricated nonces among the {k} sampled)")
+        print(f"    smallest weight inflation caught with probability >= {float(1 - miss):.2f}: {float(f):.2%} "
+              f"(needs >= {float(f * k / (1 + f)):.0f} fabricated nonces among the {k} sampled)")
     if valid < k:
         print(f"    (with only ~{valid:,.0f} claims every claim is checked: inflation is caught once it adds more "
               f"than m={m} fabricated nonces, i.e. > {m / max(valid, 1):.2%} here)")
