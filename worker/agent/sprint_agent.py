@@ -21,7 +21,7 @@ import time
 
 from sprint.sprint.v1 import sprint_pb2, tx_pb2
 
-from abci_app.client import NodeClient
+from abci_app.client import NodeClient, NodeError
 from chain.tx.crypto import SigningKey, decode_address
 from worker.agent.chain_view import ChainView
 from worker.agent.cheat import Cheat, fabricated_nonces
@@ -72,9 +72,12 @@ class SprintAgent:
             if height <= last:
                 continue
             last, seen = height, seen + 1
-            epoch = self.step(height)
-            if epoch is not None and epoch.phase == sprint_pb2.PHASE_SPRINT:
-                self.search_until(epoch, lambda: follower.latest > height or stop())
+            try:
+                epoch = self.step(height)
+                if epoch.phase == sprint_pb2.PHASE_SPRINT:
+                    self.search_until(epoch, lambda: follower.latest > height or stop())
+            except NodeError as err:  # a busy or restarting node: try again next block
+                self.echo(f"height {height}: {err}")
 
     def step(self, height: int):
         """Do this block's work for the current phase; returns the EpochInfo acted on."""

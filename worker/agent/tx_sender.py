@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from abci_app.client import NodeClient, NodeError, sign_and_broadcast
+from chain.tx.builder import pack_any
 from chain.tx.crypto import SigningKey
 
 log = logging.getLogger("sprint.worker.tx")
@@ -31,6 +32,7 @@ class TxSender:
         """Broadcast; returns (tx hash, CheckTx code, log). One retry after a sequence resync."""
         if self.sequence is None:
             self._sync()
+        messages = [pack_any(m) for m in messages]
         for attempt in range(2):
             try:
                 resp = sign_and_broadcast(self.client, self.key, messages, self.chain_id, gas="auto",
