@@ -41,6 +41,11 @@ def init_weight(sprint_seed: bytes, name: str, shape: tuple[int, int], bound: fl
     return fill_uniform(key, shape[0] * shape[1], bound).view(shape)
 
 
+def generate_weights(sprint_seed: bytes, config: PowConfig) -> dict[str, torch.Tensor]:
+    """Every tensor of the model, float32 on the CPU, in weight_shapes order."""
+    return {name: init_weight(sprint_seed, name, shape, bound) for name, shape, bound in weight_shapes(config)}
+
+
 class Block(nn.Module):
     """x + Attn(LN(x)), then + FFN(LN(x))."""
 
@@ -75,11 +80,12 @@ class SprintTransformer(nn.Module):
     @classmethod
     def from_seed(cls, sprint_seed: bytes, config: PowConfig, device="cpu", dtype=torch.float32) -> "SprintTransformer":
         """Generate every tensor on the CPU in float32, then move/cast once (bf16: round to nearest even)."""
-        weights = {
-            name: init_weight(sprint_seed, name, shape, bound).to(device=device, dtype=dtype)
-            for name, shape, bound in weight_shapes(config)
-        }
-        return cls(config, weights).eval()
+        return cls.from_weights(config, generate_weights(sprint_seed, config), device, dtype)
+
+    @classmethod
+    def from_weights(cls, config: PowConfig, weights: dict[str, torch.Tensor], device="cpu", dtype=torch.float32):
+        """The model over float32 CPU ``weights`` moved to ``device`` and cast to ``dtype``."""
+        return cls(config, {k: v.to(device=device, dtype=dtype) for k, v in weights.items()}).eval()
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
         x = self.tok_emb[tokens] + self.pos_emb[: tokens.shape[1]]
