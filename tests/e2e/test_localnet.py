@@ -48,7 +48,7 @@ def net(tmp_path_factory):
     base, grpc_port = pick_ports()
     init = sprintd("testnet", "init", "--validators", str(N), "--output", str(directory), "--seed", "e2e",
                    "--base-port", str(base), "--grpc-port", str(grpc_port), "--block-time", "300ms",
-                   "--timeout-propose", "1s")
+                   "--timeout-propose", "1s", "--epoch-length", "3000")
     assert init.returncode == 0, init.stderr
     local = Localnet(directory)
     try:
