@@ -15,7 +15,7 @@ COPY abci_app ./abci_app
 COPY genesis ./genesis
 COPY proto ./proto
 COPY worker ./worker
-RUN pip install . && sprintd --help >/dev/null
+RUN pip install ".[worker]" && sprintd --help >/dev/null && sprint-worker --help >/dev/null
 
 # The node home (config/, data/, keyring-test/) is mounted here by docker-compose.yml.
 WORKDIR /home/sprint
