@@ -36,13 +36,13 @@ def input_keys(sprint_seed: bytes, host_pubkey: bytes, nonces: Sequence[int]) ->
 
 def tokens(token_keys: torch.Tensor, seq_len: int, vocab: int) -> torch.Tensor:
     """(batch, seq_len) int64: token_i = (top24(splitmix64(token_key, i)) * vocab) >> 24."""
-    z = splitmix64(token_keys[:, None], torch.arange(seq_len, dtype=torch.int64)[None, :])
+    z = splitmix64(token_keys[:, None], torch.arange(seq_len, dtype=torch.int64, device=token_keys.device)[None, :])
     return z.bitwise_right_shift(40).bitwise_and_(U24 - 1).mul_(vocab).bitwise_right_shift_(24)
 
 
 def permutations(perm_keys: torch.Tensor, d_model: int) -> torch.Tensor:
     """(batch, d_model) int64: the stable ascending argsort of splitmix64(perm_key, j) >>> 1."""
-    z = splitmix64(perm_keys[:, None], torch.arange(d_model, dtype=torch.int64)[None, :])
+    z = splitmix64(perm_keys[:, None], torch.arange(d_model, dtype=torch.int64, device=perm_keys.device)[None, :])
     sort_keys = z.bitwise_right_shift(1).bitwise_and_((1 << 63) - 1)
     return torch.argsort(sort_keys, dim=1, stable=True)
 

@@ -90,3 +90,12 @@ def test_copied_nonces_valid_for_another_host_are_rejected(fp32, fp32_distances)
     approve, mismatches = verdict(fp32, HOST_B, copied)
     assert not approve and mismatches >= len(copied) - 1
 
+
+
+def test_search_reports_progress_per_batch_and_rejects_nonces_beyond_uint64(fp32):
+    done = []
+    fp32.search(HOST_A, 0, 1000, batch_size=300, progress=lambda n, found: done.append(n))
+    assert done == [300, 600, 900, 1000]
+    assert len(fp32.distances(HOST_A, [2**64 - 1])) == 1  # the last uint64 nonce is allowed
+    with pytest.raises(ValueError, match="uint64"):
+        fp32.search(HOST_A, 2**64 - 1, 2)
