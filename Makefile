@@ -1,4 +1,5 @@
-# sprintchain developer tasks. `make install` once, then `make devnet` or `make test`.
+# sprintchain developer tasks. `make install` once (node, CLI, test tools and the torch worker),
+# then `make devnet` (one validator + its sprint-worker) or `make test`.
 PYTHON ?= python3
 GOBIN_DIR := $(shell command -v go >/dev/null 2>&1 && go env GOPATH | cut -d: -f1)/bin
 export PATH := $(GOBIN_DIR):$(HOME)/go/bin:$(PATH)
@@ -6,7 +7,7 @@ export PATH := $(GOBIN_DIR):$(HOME)/go/bin:$(PATH)
 .PHONY: install cometbft devnet test proto bench
 
 install: cometbft
-	$(PYTHON) -m pip install -e ".[dev]"
+	$(PYTHON) -m pip install -e ".[dev,worker]"
 
 cometbft:
 	@scripts/install_cometbft.sh >/dev/null

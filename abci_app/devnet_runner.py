@@ -1,11 +1,16 @@
-"""Run a one-validator devnet: `sprintd start` and `cometbft start` as supervised children.
+"""Run a one-validator devnet: `sprintd start`, `cometbft start` and (optionally) the host's
+`sprint-worker start` as supervised children.
 
 Order: the node first (it serves the ABCI socket CometBFT connects to), wait until its ABCI port
-accepts connections, then CometBFT, then wait until the RPC reports a committed block. While
-running, if either child exits the other is stopped and an error points to its log. Ctrl-C/SIGTERM
-stops CometBFT first, then the node (SIGTERM, then SIGKILL after a timeout).
+accepts connections, then CometBFT, then wait until the RPC reports a new committed block, then the
+worker (`worker=True`: key "worker" of the home's test keyring, the devnet host's worker key, see
+genesis/devnet.py). While running, if sprintd or CometBFT exits the other is stopped and an error
+points to its log. The worker is not vital: when it exits, `run_devnet` prints a warning with its
+log's last lines and the chain keeps running without it (restart the devnet, or run the worker by
+hand, to get it back). Ctrl-C/SIGTERM stops the worker first (SIGINT, so it saves its state and
+says "stopping"), then CometBFT, then the node (SIGTERM), each killed after a timeout.
 
-Logs: <home>/logs/node.log and <home>/logs/cometbft.log (the previous run's are kept as *.log.1).
+Logs: <home>/logs/node.log, cometbft.log and worker.log (the previous run's are kept as *.log.1).
 
 From tests:
 
@@ -39,6 +44,8 @@ from abci_app.node_config import NodeConfig
 LOG_DIR = "logs"
 NODE_LOG = "node.log"
 COMETBFT_LOG = "cometbft.log"
+WORKER_LOG = "worker.log"
+WORKER_KEY = "worker"  # genesis.devnet's host worker key (a constant here: no genesis import at startup)
 
 
 class DevnetError(CliError):
@@ -98,10 +105,15 @@ def _child_env() -> dict:
 
 
 class DevnetProcesses:
-    """The two child processes of a devnet home, started in order and stopped in reverse."""
+    """The child processes of a devnet home (sprintd, cometbft and, with `worker=True`, the host's
+    sprint-worker), started in that order and stopped in reverse.
+
+    `worker_threads` is passed to the worker as --threads (None: the worker's default, all cores);
+    `worker_args` are extra `sprint-worker start` arguments."""
 
     def __init__(self, home: str | Path, *, cometbft_binary: str | None = None,
-                 python: str = sys.executable, die_with_parent: bool = True):
+                 python: str = sys.executable, die_with_parent: bool = True, worker: bool = False,
+                 worker_threads: int | None = None, worker_args: list[str] | tuple[str, ...] = ()):
         self.home = Path(home).expanduser().resolve()
         if not (self.home / CONFIG_TOML).is_file():
             raise DevnetError(f"{self.home} is not an initialised home; run `sprintd devnet --home "
@@ -114,8 +126,13 @@ class DevnetProcesses:
         self.log_dir = self.home / LOG_DIR
         self.node_log = self.log_dir / NODE_LOG
         self.cometbft_log = self.log_dir / COMETBFT_LOG
+        self.worker_log = self.log_dir / WORKER_LOG
+        self.worker_enabled = worker
+        self.worker_threads = worker_threads
+        self.worker_args = list(worker_args)
         self.node: subprocess.Popen | None = None
         self.cometbft: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
         self._log_files: list = []
         self.stop_event = threading.Event()
 
@@ -145,8 +162,8 @@ class DevnetProcesses:
     # ---- lifecycle --------------------------------------------------------------------------
 
     def start(self, ready_timeout: float = 60.0, abci_timeout: float = 60.0) -> "DevnetProcesses":
-        """Start both processes and wait for a new committed block (block 1 on a fresh chain);
-        on failure everything is stopped again."""
+        """Start the node and CometBFT and wait for a new committed block (block 1 on a fresh
+        chain), then the worker when enabled; on failure everything is stopped again."""
         try:
             self._check_ports_free()
             self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -164,10 +181,31 @@ class DevnetProcesses:
             # A restarted devnet reports its old height at once: wait for one new block as proof
             # that the node and CometBFT really work together.
             self.wait_for_height(first + 1, max(1.0, deadline - time.monotonic()))
+            if self.worker_enabled:
+                self.start_worker()
         except BaseException:
             self.stop()
             raise
         return self
+
+    def worker_command(self) -> list[str]:
+        argv = [self.python, "-m", "worker.cli", "start", "--home", str(self.home), "--key", WORKER_KEY,
+                "--keyring-backend", "test"]
+        if self.worker_threads is not None:
+            argv += ["--threads", str(self.worker_threads)]
+        return argv + self.worker_args
+
+    def start_worker(self) -> subprocess.Popen:
+        """Start the host's worker (the chain must be running); DevnetError when it cannot run."""
+        problem = worker_unavailable(self.home)
+        if problem:
+            raise DevnetError(f"cannot start the worker: {problem}")
+        self.worker = self._spawn(self.worker_command(), self.worker_log, env=_child_env())
+        return self.worker
+
+    def worker_exit(self) -> int | None:
+        """The worker's exit code once it has exited (None while running or never started)."""
+        return None if self.worker is None else self.worker.poll()
 
     def _check_ports_free(self) -> None:
         checks = [
@@ -259,7 +297,10 @@ class DevnetProcesses:
             raise DevnetError(f"{name} {describe_exit(proc.returncode)}; see {log}")
 
     def stop(self, timeout: float = 15.0) -> None:
-        """Stop CometBFT, then the node: SIGTERM, then SIGKILL after `timeout` seconds each."""
+        """Stop the worker (SIGINT), then CometBFT, then the node (SIGTERM); SIGKILL after
+        `timeout` seconds each."""
+        if self.worker is not None:
+            _terminate(self.worker, timeout, signal.SIGINT)
         for proc in (self.cometbft, self.node):
             if proc is None:
                 continue
@@ -288,11 +329,11 @@ def describe_exit(returncode: int) -> str:
     return f"exited with code {returncode}"
 
 
-def _terminate(proc: subprocess.Popen, timeout: float) -> None:
+def _terminate(proc: subprocess.Popen, timeout: float, sig: int = signal.SIGTERM) -> None:
     if proc.poll() is not None:
         return
     try:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
@@ -302,6 +343,22 @@ def _terminate(proc: subprocess.Popen, timeout: float) -> None:
             pass
     except ProcessLookupError:  # pragma: no cover
         pass
+
+
+def worker_unavailable(home: str | Path) -> str | None:
+    """Why the devnet host's worker cannot run from `home` (one sentence with the fix), else None."""
+    import importlib.util
+
+    from abci_app.keyring import Keyring, KeyringError
+
+    try:
+        Keyring(home, backend="test").show(WORKER_KEY)
+    except KeyringError:
+        return (f"{home} has no {WORKER_KEY!r} key (it was made before devnets had a registered host); "
+                "recreate it with `sprintd devnet --reset`")
+    if importlib.util.find_spec("torch") is None:
+        return "torch is not installed; run `make install` or `pip install -e \".[worker]\"`"
+    return None
 
 
 def start_devnet(home: str | Path, ready_timeout: float = 60.0, **kwargs) -> DevnetProcesses:
@@ -319,8 +376,15 @@ def endpoint_lines(devnet: DevnetProcesses, info: dict | None = None) -> list[st
         f"  ABCI         : {devnet.abci_address}",
         f"  P2P          : {devnet.p2p_address}",
         f"  home         : {devnet.home}",
-        f"  logs         : {devnet.node_log}, {devnet.cometbft_log}",
+        f"  logs         : {devnet.node_log}, {devnet.cometbft_log}"
+        + (f", {devnet.worker_log}" if devnet.worker is not None else ""),
+        f"  worker       : {_worker_status(devnet)}",
     ]
+    host = (info or {}).get("host")
+    if host:
+        lines.append(f"  host         : {host['moniker']} operator {host['operator']['address']} "
+                     f"(key {host['operator']['name']}), worker key {host['worker']['name']} "
+                     f"{host['worker']['address']}")
     if info:
         lines.append(
             f"  keyring      : --keyring-backend {info.get('keyring_backend', 'test')} "
@@ -333,15 +397,30 @@ def endpoint_lines(devnet: DevnetProcesses, info: dict | None = None) -> list[st
     return lines
 
 
+def _worker_status(devnet: DevnetProcesses) -> str:
+    if devnet.worker is None:
+        return "not running"
+    code = devnet.worker.poll()
+    if code is not None:
+        return f"{describe_exit(code)} (the chain runs on without it); see {devnet.worker_log}"
+    return f"running (pid {devnet.worker.pid}), log {devnet.worker_log}"
+
+
 def run_devnet(home: str | Path, *, ready_timeout: float = 60.0, info: dict | None = None,
+               worker: bool = True, worker_threads: int | None = None,
                echo: Callable[[str], None] = click.echo,
                echo_err: Callable[[str], None] = lambda line: click.echo(line, err=True)) -> int:
-    """Start the devnet, print its endpoints and supervise it until Ctrl-C/SIGTERM (returns 0).
-    A child that dies stops the other and raises DevnetError naming its log."""
-    devnet = DevnetProcesses(home)
+    """Start the devnet (with the host's worker unless `worker` is False), print its endpoints and
+    supervise it until Ctrl-C/SIGTERM (returns 0). If sprintd or CometBFT dies the other is stopped
+    and DevnetError names its log; if the worker dies a warning names its log and the chain runs on."""
+    problem = worker_unavailable(home) if worker else None
+    if problem:
+        echo_err(f"WARNING: starting without a worker: {problem}")
+    devnet = DevnetProcesses(home, worker=worker and not problem, worker_threads=worker_threads)
     restore = _install_signal_handlers(devnet.stop_event)
     try:
-        echo(f"starting sprintd and cometbft in {devnet.home} (logs in {devnet.log_dir}) ...")
+        names = "sprintd, cometbft and sprint-worker" if devnet.worker_enabled else "sprintd and cometbft"
+        echo(f"starting {names} in {devnet.home} (logs in {devnet.log_dir}) ...")
         try:
             devnet.start(ready_timeout=ready_timeout)
         except _Stopped:
@@ -352,6 +431,7 @@ def run_devnet(home: str | Path, *, ready_timeout: float = 60.0, info: dict | No
             raise
         for line in endpoint_lines(devnet, info):
             echo(line)
+        worker_reported = False
         while not devnet.stop_event.wait(0.5):
             dead = devnet.exited()
             if dead:
@@ -359,7 +439,12 @@ def run_devnet(home: str | Path, *, ready_timeout: float = 60.0, info: dict | No
                 devnet.stop()
                 _echo_tails(devnet, echo_err, only=log)
                 raise DevnetError(f"{name} {describe_exit(proc.returncode)}; see {log}")
-        echo("stopping cometbft and sprintd ...")
+            if not worker_reported and devnet.worker_exit() is not None:
+                worker_reported = True
+                _echo_tails(devnet, echo_err, only=devnet.worker_log)
+                echo_err(f"WARNING: sprint-worker {describe_exit(devnet.worker_exit())}; the devnet keeps "
+                         f"running without it (see {devnet.worker_log}; restart the devnet to run it again)")
+        echo(f"stopping {'sprint-worker, ' if devnet.worker is not None else ''}cometbft and sprintd ...")
         devnet.stop()
         echo("devnet stopped.")
         return 0
@@ -369,7 +454,8 @@ def run_devnet(home: str | Path, *, ready_timeout: float = 60.0, info: dict | No
 
 
 def _echo_tails(devnet: DevnetProcesses, echo, only: Path | None = None) -> None:
-    for log in (devnet.node_log, devnet.cometbft_log):
+    logs = [devnet.node_log, devnet.cometbft_log] + ([devnet.worker_log] if devnet.worker is not None else [])
+    for log in logs:
         if only is not None and log != only:
             continue
         lines = tail(log, 15)

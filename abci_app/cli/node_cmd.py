@@ -95,9 +95,17 @@ def start(home: str) -> None:
 @click.option("--ready-timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True,
               help="Seconds to wait for the first block before giving up.")
 @click.option("--init-only", is_flag=True, help="Create the devnet home and exit without starting.")
+@click.option("--no-worker", is_flag=True,
+              help="Do not start the host's sprint-worker (the chain runs without taking part in the Sprint).")
+@click.option("--worker-threads", type=click.IntRange(min=0), default=None,
+              help="Torch CPU threads of the worker, passed as --threads (0 = all cores) "
+                   "[default: all cores but one, left to sprintd and cometbft].")
 def devnet(home: str, reset: bool, chain_id: str | None, rpc_port, grpc_port, p2p_port, abci_port,
-           ready_timeout: float, init_only: bool) -> None:
-    """One-validator local devnet with funded dev accounts (test keyring), supervised until Ctrl-C."""
+           ready_timeout: float, init_only: bool, no_worker: bool, worker_threads: int | None) -> None:
+    """One-validator local devnet with funded dev accounts (test keyring), supervised until Ctrl-C.
+
+    The validator is a registered host (keys "operator" and "worker") and its sprint-worker runs
+    alongside sprintd and cometbft, logging to <home>/logs/worker.log."""
     from abci_app.devnet_runner import run_devnet
     from genesis.devnet import DEV_NOTE, create_devnet_home, reset_devnet_home
 
@@ -112,14 +120,22 @@ def devnet(home: str, reset: bool, chain_id: str | None, rpc_port, grpc_port, p2
     if info["created"]:
         click.echo(f"created devnet {info['chain_id']} in {info['home']}")
         click.echo(f"dev accounts (keyring-backend test; also saved in {info['dev_accounts_file']}):")
-        for acc in info["accounts"]:
+        host = info.get("host") or {}
+        for acc in [*info["accounts"], *(host[role] for role in ("operator", "worker") if role in host)]:
             click.echo(f"  {acc['name']:<8} {acc['address']}  {acc['amount']}{info['denom']}")
             click.echo(f"           mnemonic: {acc['mnemonic']}")
+        if host:
+            click.echo(f"host {host['moniker']}: operator key {host['operator']['name']} (bonded "
+                       f"{host['collateral']}{info['denom']}), worker key {host['worker']['name']}, "
+                       f"weight {host['weight']}")
         click.echo(DEV_NOTE)
     else:
         click.echo(f"reusing devnet {info['chain_id']} in {info['home']} (use --reset to start over)")
     if init_only:
         return
-    code = run_devnet(info["home"], ready_timeout=ready_timeout, info=info)
+    if worker_threads is None:
+        worker_threads = max(1, (os.cpu_count() or 2) - 1)
+    code = run_devnet(info["home"], ready_timeout=ready_timeout, info=info, worker=not no_worker,
+                      worker_threads=worker_threads)
     if code:
         raise SystemExit(code)

@@ -26,11 +26,22 @@ def require_cometbft() -> str:
         pytest.skip(f"cometbft not installed: {err}")
 
 
+# Short Sprint epochs (11 blocks) with the tiny `test` model, so a worker started at any height
+# reaches a commit phase within seconds.
+DEVNET_SPRINT_PARAMS = {
+    "commit_blocks": "3", "reveal_blocks": "2", "sprint_blocks": "2", "proof_blocks": "2",
+    "validation_blocks": "1", "settlement_blocks": "1", "pow_config": "test",
+}
+DEVNET_EPOCH_BLOCKS = 11
+
+
 def make_devnet_home(path: Path) -> dict:
     from genesis.devnet import create_devnet_home
+    from worker.sprint.config import get_config
 
+    params = {**DEVNET_SPRINT_PARAMS, "distance_threshold_micro": str(get_config("test").threshold_micro)}
     return create_devnet_home(path, p2p_port=free_port(), rpc_port=free_port(), abci_port=free_port(),
-                              grpc_port=free_port(), timeout_commit="300ms")
+                              grpc_port=free_port(), timeout_commit="300ms", sprint_params=params)
 
 
 @pytest.fixture(scope="module")

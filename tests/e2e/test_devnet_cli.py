@@ -56,14 +56,32 @@ def test_cli_errors_are_one_line(devnet):
 
 
 def test_worker_connects_and_follows_blocks(devnet):
+    """The devnet's validator is a registered host: its worker key commits and reveals a seed share
+    (11-block epochs: a commit phase is reached within one epoch), and the chain settles the host."""
+    import re
     import subprocess
     import sys
 
-    info, _ = devnet
-    run = subprocess.run([sys.executable, "-m", "worker.cli", "start", "--home", info["home"], "--key", "bob",
-                          "--keyring-backend", "test", "--max-blocks", "2"],
+    from tests.e2e.conftest import DEVNET_EPOCH_BLOCKS
+
+    info, processes = devnet
+    home, host = info["home"], info["host"]
+    blocks = DEVNET_EPOCH_BLOCKS + 7  # up to an epoch to reach a commit phase, then commit + reveal
+    run = subprocess.run([sys.executable, "-m", "worker.cli", "start", "--home", home, "--key", "worker",
+                          "--keyring-backend", "test", "--max-blocks", str(blocks), "--threads", "1",
+                          "--device", "cpu"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert f"worker {info['accounts'][1]['address']} connected" in run.stdout
-    heights = [int(line.split()[1]) for line in run.stdout.splitlines() if line.startswith("height ")]
-    assert len(heights) == 2 and heights[1] > heights[0]
+    assert f"worker {host['worker']['address']} connected" in run.stdout
+    assert f"host {host['operator']['address']} on cpu" in run.stdout
+    commits = set(re.findall(r"epoch (\d+): seed commit: sent", run.stdout))
+    reveals = set(re.findall(r"epoch (\d+): seed reveal: sent", run.stdout))
+    assert commits & reveals, run.stdout
+    epoch = min(commits & reveals, key=int)
+
+    end = int(sprintd_json("q", "sprint", "epoch", epoch, "--home", home)["epoch"]["end_height"])
+    processes.wait_for_height(end, timeout=30)  # the chain settles the epoch without the worker
+    summary = sprintd_json("q", "sprint", "summary", host["operator"]["address"], "--epoch", epoch,
+                           "--home", home)["summary"]
+    assert summary.get("committed") and summary.get("revealed"), (summary, run.stdout)
+    assert summary["status"] == "PROOF_STATUS_ACCEPTED", (summary, run.stdout)

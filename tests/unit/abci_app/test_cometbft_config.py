@@ -247,12 +247,15 @@ def test_devnet_home_has_cometbft_files_and_our_genesis(devnet):
     assert genesis["chain_id"] == "sprint-devnet-1" == info["chain_id"]
     assert len(genesis["validators"]) == 1
     accounts = genesis["app_state"]["auth"]["accounts"]
-    assert [a["address"] for a in accounts] == [a["address"] for a in info["accounts"]]
+    host = info["host"]  # the validator's host keys follow the dev accounts, then the staking module
+    assert [a["address"] for a in accounts][:6] == [a["address"] for a in info["accounts"]] + [
+        host["operator"]["address"], host["worker"]["address"]]
     assert [a["name"] for a in info["accounts"]] == ["alice", "bob", "carol", "dave"]
     balances = {b["address"]: b["coins"] for b in genesis["app_state"]["bank"]["balances"]}
     for acc in info["accounts"]:
         assert balances[acc["address"]] == [{"denom": "usprint", "amount": str(10**12)}]
-    assert genesis["app_state"]["bank"]["supply"] == [{"denom": "usprint", "amount": str(4 * 10**12)}]
+    supply = 5 * 10**12 + int(host["worker"]["amount"]) + int(host["collateral"])
+    assert genesis["app_state"]["bank"]["supply"] == [{"denom": "usprint", "amount": str(supply)}]
 
 
 def test_devnet_ports_are_consistent_between_cometbft_and_app_toml(devnet):
@@ -273,7 +276,8 @@ def test_devnet_accounts_are_in_the_test_keyring_and_dev_accounts_file(devnet):
 
     home, info, _ = devnet
     records = {r.name: r.address for r in Keyring(home, backend="test").list()}
-    assert records == {a["name"]: a["address"] for a in info["accounts"]}
+    host_keys = [info["host"]["operator"], info["host"]["worker"]]
+    assert records == {a["name"]: a["address"] for a in info["accounts"] + host_keys}
     assert info["keyring_backend"] == "test"
     saved_path = home / "dev-accounts.json"
     saved = json.loads(saved_path.read_text())
