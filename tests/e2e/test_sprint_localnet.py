@@ -30,15 +30,18 @@ RESTARTED = 1
 IPS = [f"127.0.0.{i + 1}" for i in range(N)]
 SPRINT_PARAMS = {
     "commit_blocks": "5", "reveal_blocks": "3", "sprint_blocks": "20", "proof_blocks": "4",
-    "validation_blocks": "6", "settlement_blocks": "3", "pow_config": "test",
-    "validation_sample": 1000, "max_sample_mismatches": 0, "max_power_bps": 4000,
+    "validation_blocks": "6", "settlement_blocks": "3", "pow_config": "test", "max_power_bps": 4000,
 }
 
 
 def sprint_params() -> dict:
-    from worker.sprint.config import get_config
+    """The e2e phases plus the `test` config's threshold and its recommended acceptance test."""
+    from worker.sprint.config import get_config, recommended
 
-    return {**SPRINT_PARAMS, "distance_threshold_micro": str(get_config("test").threshold_micro)}
+    want = recommended("test")
+    return {**SPRINT_PARAMS, "distance_threshold_micro": str(get_config("test").threshold_micro),
+            "validation_sample": want.validation_sample, "max_sample_mismatches": want.max_sample_mismatches,
+            "distance_tolerance_micro": str(want.distance_tolerance_micro)}
 
 
 def sprintd(*args, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -44,7 +44,7 @@ def test_default_params_are_valid_and_make_a_24_block_epoch():
     ("max_nonce", 0, "max_nonce must be >= 1"),
     ("max_batch_nonces", 0, "max_batch_nonces must be >= 1"),
     ("max_batch_nonces", 200_000, "max_batch_nonces must be <= max_nonces_per_epoch"),
-    ("max_sample_mismatches", 9, "max_sample_mismatches must be <= validation_sample"),
+    ("max_sample_mismatches", 2_001, "max_sample_mismatches must be <= validation_sample"),
     ("assignment_weight_bps", 5000, "assignment_weight_bps must be in 5001..10000"),
     ("assignment_weight_bps", 10_001, "assignment_weight_bps must be in 5001..10000"),
     ("max_power_bps", 0, "max_power_bps must be in 1..10000"),
@@ -206,3 +206,12 @@ def test_default_threshold_is_the_devnet_pow_config_threshold():
 
     params = default_params()
     assert params.distance_threshold_micro == CONFIGS[params.pow_config].threshold_micro
+
+
+def test_default_acceptance_params_are_the_devnet_recommendation():
+    """Same for the statistical acceptance test (sample k, mismatches m, tolerance)."""
+    from worker.sprint.config import recommended
+
+    params, want = default_params(), recommended("devnet")
+    assert (params.validation_sample, params.max_sample_mismatches, params.distance_tolerance_micro) == \
+        (want.validation_sample, want.max_sample_mismatches, want.distance_tolerance_micro)
