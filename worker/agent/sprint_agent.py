@@ -176,8 +176,13 @@ class SprintAgent:
             from worker.sprint.config import get_config
             from worker.sprint.pow import SprintFunction
 
+            import torch
+
+            # A GPU searches in bf16 (its near-threshold hits re-checked in fp32 by the function).
+            dtype = torch.bfloat16 if self.device.startswith("cuda") else torch.float32
             started = time.monotonic()
-            self._function = (seed, SprintFunction(seed, get_config(self.params.pow_config), device=self.device))
+            self._function = (seed, SprintFunction(seed, get_config(self.params.pow_config), device=self.device,
+                                                   dtype=dtype))
             self.echo(f"built the {self.params.pow_config} sprint model in {time.monotonic() - started:.1f}s")
         return self._function[1]
 
@@ -230,7 +235,9 @@ class SprintAgent:
         host = self.view.host(prover)
         sample = sample_nonces(bytes(epoch.validation_seed), decode_address(prover), sorted(claims),
                                self.params.validation_sample)
-        recomputed = self.function(bytes(epoch.seed)).distances(host.consensus_pubkey, sample)
+        function = self.function(bytes(epoch.seed))
+        exact = function.confirmer or function  # validators recompute in fp32, never bf16
+        recomputed = exact.distances(host.consensus_pubkey, sample)
         mismatches = count_mismatches([claims[n] for n in sample], recomputed,
                                       self.params.distance_threshold_micro, self.params.distance_tolerance_micro)
         return mismatches <= self.params.max_sample_mismatches, len(sample), mismatches
