@@ -85,3 +85,123 @@ def test_worker_connects_and_follows_blocks(devnet):
                            "--home", home)["summary"]
     assert summary.get("committed") and summary.get("revealed"), (summary, run.stdout)
     assert summary["status"] == "PROOF_STATUS_ACCEPTED", (summary, run.stdout)
+
+
+# ---------------------------------------------------------------- `sprintd devnet` as a user runs it
+
+
+class _DevnetCommand:
+    """`sprintd devnet` in a subprocess on free ports, its stdout/stderr collected by threads."""
+
+    def __init__(self, home):
+        import subprocess
+        import sys
+        import threading
+
+        from abci_app.ports import free_port
+
+        self.home = home
+        self.rpc_port = free_port()
+        args = ["devnet", "--home", str(home), "--worker-threads", "1", "--p2p-port", str(free_port()),
+                "--rpc-port", str(self.rpc_port), "--abci-port", str(free_port()), "--grpc-port", str(free_port())]
+        self.proc = subprocess.Popen([sys.executable, "-m", "abci_app.cli.main", *args], text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.out: list[str] = []
+        self.err: list[str] = []
+        for stream, lines in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
+            threading.Thread(target=lambda s=stream, sink=lines: sink.extend(iter(s.readline, "")),
+                             daemon=True).start()
+
+    def wait_for(self, predicate, timeout: float, what: str):
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = predicate()
+            if found:
+                return found
+            assert self.proc.poll() is None, f"sprintd devnet exited early: {''.join(self.out + self.err)}"
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}: {''.join(self.out + self.err)}")
+
+    def worker_pid(self) -> int:
+        import re
+
+        line = self.wait_for(lambda: next((x for x in self.out if "Press Ctrl-C" in x), None), 90, "the devnet")
+        assert line
+        return int(re.search(r"worker\s+: running \(pid (\d+)\)", "".join(self.out)).group(1))
+
+    def worker_log(self) -> str:
+        path = self.home / "logs" / "worker.log"
+        return path.read_text() if path.exists() else ""
+
+    def height(self) -> int:
+        import json
+        import urllib.request
+
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(f"http://127.0.0.1:{self.rpc_port}/status", timeout=2) as resp:
+            return int(json.loads(resp.read())["result"]["sync_info"]["latest_block_height"])
+
+    def interrupt(self, timeout: float = 60) -> int:
+        import signal
+
+        self.proc.send_signal(signal.SIGINT)
+        return self.proc.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_sprintd_devnet_runs_the_host_worker_and_stops_it_on_ctrl_c(tmp_path):
+    from tests.e2e.conftest import require_cometbft
+
+    require_cometbft()
+    devnet = _DevnetCommand(tmp_path / "dv")
+    try:
+        pid = devnet.worker_pid()
+        assert "starting sprintd, cometbft and sprint-worker" in "".join(devnet.out)
+        assert "host devnet-validator: operator key operator" in "".join(devnet.out)
+        devnet.wait_for(lambda: " connected to " in devnet.worker_log() and "host sprint1" in devnet.worker_log(),
+                        60, "the worker to connect as the host's worker")
+        assert devnet.interrupt() == 0, "".join(devnet.err)
+    finally:
+        devnet.kill()
+    out = "".join(devnet.out)
+    assert "stopping sprint-worker, cometbft and sprintd" in out and "devnet stopped." in out
+    assert not _alive(pid)
+    assert devnet.worker_log().rstrip().endswith("stopping"), devnet.worker_log()[-2000:]
+    assert "Traceback" not in devnet.worker_log()
+
+
+def test_sprintd_devnet_keeps_the_chain_running_when_the_worker_dies(tmp_path):
+    import os
+    import signal
+
+    from tests.e2e.conftest import require_cometbft
+
+    require_cometbft()
+    devnet = _DevnetCommand(tmp_path / "dv")
+    try:
+        pid = devnet.worker_pid()
+        os.kill(pid, signal.SIGKILL)
+        devnet.wait_for(lambda: any("WARNING: sprint-worker was killed by SIGKILL; the devnet keeps running"
+                                    in line for line in devnet.err), 15, "the worker warning")
+        before = devnet.height()
+        devnet.wait_for(lambda: devnet.height() >= before + 2, 20, "blocks after the worker died")
+        assert devnet.interrupt() == 0, "".join(devnet.err)
+    finally:
+        devnet.kill()
+    assert "devnet stopped." in "".join(devnet.out)
