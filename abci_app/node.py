@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from abci_app.abci_server import AbciServer
+from abci_app.blobs.store import BlobStore
 from abci_app.grpc.server import build_grpc_server
 from abci_app.metrics import MetricsServer
 from abci_app.node_config import NodeConfig
@@ -61,7 +62,7 @@ def run_node(home: str) -> None:
     db = open_db(cfg, home)
     app = App(db, sync_writes=cfg.sync_writes)
     log.info("node starting home=%s height=%d chain_id=%s", home, app.height, app.chain_id or "-")
-    grpc_server = build_grpc_server(app, CometRpc(cfg.rpc_url), cfg.grpc_address)
+    grpc_server = build_grpc_server(app, CometRpc(cfg.rpc_url), cfg.grpc_address, blob_store=BlobStore.for_home(home))
     metrics = MetricsServer(app, cfg.metrics_address) if cfg.metrics_address else None
     grpc_server.start()
     if metrics:

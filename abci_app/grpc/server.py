@@ -26,8 +26,9 @@ class GrpcBindError(RuntimeError):
     pass
 
 
-def build_grpc_server(app, rpc, address: str, max_workers: int = 8) -> grpc.Server:
-    """Create (not start) the server bound to `address`."""
+def build_grpc_server(app, rpc, address: str, max_workers: int = 8, blob_store=None) -> grpc.Server:
+    """Create (not start) the server bound to `address`; with a `blob_store` (abci_app.blobs.store.BlobStore)
+    it also serves sprint.blobs.v1.Blobs, fetching missing blobs from the committed hosts' endpoints."""
     server = grpc.server(
         ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
         options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
@@ -37,13 +38,19 @@ def build_grpc_server(app, rpc, address: str, max_workers: int = 8) -> grpc.Serv
     tx_grpc.add_ServiceServicer_to_server(TxService(app, rpc), server)
     consensus_grpc.add_QueryServicer_to_server(ConsensusQuery(app), server)
     node_grpc.add_EventsServicer_to_server(EventsService(app), server)
+    extra_services = []
+    if blob_store is not None:
+        from abci_app.blobs.service import add_blob_service
+
+        add_blob_service(server, blob_store, app, own_address=address)
+        extra_services.append("sprint.blobs.v1.Blobs")
     health_servicer = health.HealthServicer()
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     query_services = sorted({p.lstrip("/").rsplit("/", 1)[0] for p in app.queries.paths()})
     names = query_services + [
         "cosmos.tx.v1beta1.Service", "cosmos.consensus.v1.Query", "sprint.node.v1.Events",
-        health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME,
+        health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME, *extra_services,
     ]
     reflection.enable_server_reflection(names, server)
     try:
