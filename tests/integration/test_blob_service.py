@@ -90,3 +90,20 @@ def test_nobody_has_it_is_not_found(nodes):
         with grpc.insecure_channel(nodes["a"]) as channel:
             blobs_pb2_grpc.BlobsStub(channel).Stat(blobs_pb2.StatRequest(sha256="nope"), timeout=5)
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_worker_blob_client_caches_verified_bytes(nodes, tmp_path):
+    from worker import blob_client
+
+    data = b"weights" * 500
+    name = blob_client.put(nodes["b"], data)
+    assert blob_client.fetch(nodes["b"], name, cache_dir=tmp_path) == data
+    cache = BlobStore(tmp_path)
+    assert cache.read(name) == data
+    assert blob_client.fetch("127.0.0.1:1", name, cache_dir=tmp_path) == data  # served from the cache
+    cache.path(name).write_bytes(b"corrupt")
+    assert blob_client.fetch(nodes["b"], name, cache_dir=tmp_path) == data  # corrupt cache refetched
+    assert cache.read(name) == data
+    with pytest.raises(BlobClientError) as err:
+        blob_client.fetch("127.0.0.1:1", sha256_hex(b"x"), timeout=2)
+    assert "cannot reach node gRPC" in str(err.value)
