@@ -128,6 +128,31 @@ def add_sprint_params(app_state: dict, epoch_length: int | None = None, override
     return app_state
 
 
+def add_genesis_models(app_state: dict, models: list[dict] | None = None) -> dict[str, bytes]:
+    """Register inference models at genesis, in place: app_state["inference"]["models"] gains one
+    proto-JSON Model per entry (default: the generated "tiny-lm", genesis/tiny_lm.py). Returns
+    {weights sha256: weights bytes} for the generated models, for the node homes' blob stores."""
+    from genesis.tiny_lm import INIT_SEED, generate_tiny_lm, genesis_model
+
+    blobs: dict[str, bytes] = {}
+    if models is None:
+        model = genesis_model()
+        blobs[model["weights_sha256"]] = generate_tiny_lm(INIT_SEED)
+        models = [model]
+    section = app_state.setdefault("inference", {})
+    listed = section.setdefault("models", [])
+    for model in models:
+        if any(m.get("name") == model["name"] for m in listed):
+            raise GenesisError(f"genesis model {model['name']!r} is listed twice")
+        entry = dict(model)
+        for field in ("weights_size", "price_per_token", "init_seed"):
+            if field in entry:
+                entry[field] = str(entry[field])
+        listed.append(entry)
+    listed.sort(key=lambda m: m["name"])
+    return blobs
+
+
 def _mint(app_state: dict, address: str, denom: str, amount: int) -> None:
     """Credit `amount` to `address` (creating its account) and raise the supply to match."""
     accounts = app_state.setdefault("auth", {}).setdefault("accounts", [])

@@ -52,6 +52,7 @@ from genesis.app_state import (
     DEV_UNBONDING_BLOCKS,
     GenesisError,
     add_bonds,
+    add_genesis_models,
     add_sprint_params,
     build_app_state,
 )
@@ -221,10 +222,12 @@ def _create(home, chain_id, names, amount, host, p2p_port, rpc_port, abci_port, 
         add_bonds(app_state, [(operator["address"], host_options["collateral"])],
                   params={"unbonding_blocks": str(DEV_UNBONDING_BLOCKS)})
         add_sprint_params(app_state, host_options["epoch_length"], host_options["sprint_params"])
+        model_blobs = add_genesis_models(app_state)  # the generated "tiny-lm"
     except GenesisError as err:
         raise CliError(f"cannot build the devnet genesis: {err}") from None
     check_devnet_genesis(app_state, [(validator["pubkey"], validator["power"])])
     write_genesis(home, chain_id, app_state, genesis_time)
+    store_genesis_blobs(home, model_blobs)
 
     (home / "logs").mkdir(exist_ok=True)
     info = {
@@ -240,6 +243,15 @@ def _create(home, chain_id, names, amount, host, p2p_port, rpc_port, abci_port, 
     atomic_write(path, json.dumps(info, indent=2) + "\n")
     path.chmod(0o600)
     return _describe(home, info, created=True)
+
+
+def store_genesis_blobs(home: str | Path, blobs: dict[str, bytes]) -> None:
+    """Write the genesis models' weights into the node's blob store (<home>/data/blobs)."""
+    from abci_app.blobs.store import BlobStore
+
+    store = BlobStore.for_home(home)
+    for sha256, data in sorted(blobs.items()):
+        store.put(data, sha256)
 
 
 def _new_key(keyring, name: str, amount: int) -> dict:

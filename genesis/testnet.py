@@ -66,6 +66,7 @@ from genesis.app_state import (
     DEV_UNBONDING_BLOCKS,
     GenesisError,
     add_bonds,
+    add_genesis_models,
     add_sprint_params,
     build_app_state,
 )
@@ -408,6 +409,7 @@ def plan_testnet(opts: TestnetOptions) -> dict:
         add_sprint_params(app_state, opts.epoch_length)
     except GenesisError as err:  # pragma: no cover - validate_options checked the epoch length
         raise CliError(f"cannot set the Sprint params: {err}") from None
+    model_blobs = add_genesis_models(app_state)  # the generated "tiny-lm"; each node home stores its weights
     _check_hosts_genesis(app_state)
 
     genesis = {
@@ -445,7 +447,7 @@ def plan_testnet(opts: TestnetOptions) -> dict:
     }
     if opts.mode == "compose":
         info["compose_file"] = COMPOSE_FILE
-    return {"info": info, "genesis": genesis}
+    return {"info": info, "genesis": genesis, "blobs": model_blobs}
 
 
 def _check_hosts_genesis(app_state: dict) -> None:
@@ -520,6 +522,15 @@ def _write_node_home(home: Path, node: dict, genesis: dict, opts: TestnetOptions
         raise CliError(str(err)) from None
 
 
+def _store_blobs(home: Path, blobs: dict[str, bytes]) -> None:
+    """The genesis models' weights in the node's blob store (<home>/data/blobs), served over gRPC."""
+    from abci_app.blobs.store import BlobStore
+
+    store = BlobStore.for_home(home)
+    for sha256, data in sorted(blobs.items()):
+        store.put(data, sha256)
+
+
 def _missing_ancestors(path: Path) -> list[Path]:
     """`path` and its ancestors that do not exist yet, deepest first."""
     missing = []
@@ -582,6 +593,7 @@ def init_testnet(output: str | Path, opts: TestnetOptions | None = None, **kwarg
     try:
         for node in info["nodes"]:
             _write_node_home(staging / node["home"], node, genesis, opts)
+            _store_blobs(staging / node["home"], plan["blobs"])
         public = public_info(info)
         _write(staging / TESTNET_FILE, json.dumps(public, indent=2) + "\n", 0o600)
         if opts.mode == "compose":
