@@ -15,6 +15,9 @@ from chain.modules.hosts import genesis as hosts_genesis
 from chain.modules.hosts import msg_server as hosts_msgs
 from chain.modules.hosts import query_server as hosts_queries
 from chain.modules.hosts.keeper import HostsKeeper
+from chain.modules.rewards import genesis as rewards_genesis
+from chain.modules.rewards import query_server as rewards_queries
+from chain.modules.rewards.keeper import RewardsKeeper
 from chain.modules.staking import genesis as staking_genesis
 from chain.modules.staking import msg_server as staking_msgs
 from chain.modules.staking import query_server as staking_queries
@@ -36,13 +39,15 @@ class Keepers:
     hosts: HostsKeeper = field(default_factory=HostsKeeper)
     staking: StakingKeeper | None = None
     sprint: SprintKeeper = field(default_factory=SprintKeeper)
+    rewards: RewardsKeeper | None = None
 
 
 def build_keepers() -> Keepers:
     auth = AccountKeeper()
     bank, hosts = BankKeeper(auth), HostsKeeper()
-    return Keepers(auth=auth, bank=bank, hosts=hosts, staking=StakingKeeper(bank, hosts),
-                   sprint=SprintKeeper())
+    staking = StakingKeeper(bank, hosts)
+    return Keepers(auth=auth, bank=bank, hosts=hosts, staking=staking, sprint=SprintKeeper(),
+                   rewards=RewardsKeeper(bank, hosts, staking))
 
 
 def build_router() -> Router:
@@ -67,7 +72,8 @@ def build_router() -> Router:
 def build_query_router() -> QueryRouter:
     router = QueryRouter()
     for method in (auth_queries.METHODS + bank_queries.METHODS + hosts_queries.METHODS + node_query.METHODS
-                   + staking_queries.METHODS + sprint_queries.METHODS):
+                   + staking_queries.METHODS + sprint_queries.METHODS
+                   + rewards_queries.METHODS):
         router.register(method)
     return router
 
@@ -82,6 +88,7 @@ def init_genesis(store, keepers: Keepers, app_state: dict) -> None:
     if "staking" in app_state:
         staking_genesis.check_genesis_hosts(store, keepers.staking, keepers.hosts.all_hosts(store))
     sprint_genesis.init_genesis(store, keepers.sprint, keepers.hosts, app_state.get("sprint", {}))
+    rewards_genesis.init_genesis(store, keepers.rewards, app_state.get("rewards", {}))
 
 
 def end_block(ctx, keepers: Keepers) -> list[tuple[bytes, int]]:
@@ -90,6 +97,7 @@ def end_block(ctx, keepers: Keepers) -> list[tuple[bytes, int]]:
     updates: list[tuple[bytes, int]] = []
     keepers.staking.end_block(ctx)
     updates.extend(sprint_end_block.end_block(ctx, keepers))
+    keepers.rewards.end_block(ctx, keepers)  # last: after every module that accrues or settles
     return updates
 
 
@@ -108,10 +116,12 @@ def export_genesis(store, keepers: Keepers) -> dict:
         "hosts": hosts_genesis.export_genesis(store, keepers.hosts),
         "staking": staking_genesis.export_genesis(store, keepers.staking),
         "sprint": sprint_genesis.export_genesis(store, keepers.sprint),
+        "rewards": rewards_genesis.export_genesis(store, keepers.rewards),
     }
 
 
 def default_app_state() -> dict:
     return {"auth": auth_genesis.default_genesis(), "bank": bank_genesis.default_genesis(),
             "hosts": hosts_genesis.default_genesis(), "staking": staking_genesis.default_genesis(),
-            "sprint": sprint_genesis.default_genesis()}
+            "sprint": sprint_genesis.default_genesis(),
+            "rewards": rewards_genesis.default_genesis()}

@@ -65,6 +65,27 @@ class BankKeeper:
     def send_to_module(self, ctx: Context, sender: bytes, module: str, coins: list[tuple[str, int]]) -> None:
         self.send(ctx, sender, keys.module_address(module), coins)
 
+    def send_from_module(self, ctx: Context, module: str, recipient: bytes, coins: list[tuple[str, int]]) -> None:
+        """Pay coins out of a module account to any account (ErrInsufficientFunds when it holds less)."""
+        self.send(ctx, keys.module_address(module), recipient, coins)
+
+    def send_module_to_module(self, ctx: Context, sender: str, recipient: str, coins: list[tuple[str, int]]) -> None:
+        """Move coins between two module accounts (ErrInsufficientFunds when the sender holds less)."""
+        self.send(ctx, keys.module_address(sender), keys.module_address(recipient), coins)
+
+    send_from_module_to_module = send_module_to_module
+
+    def mint_to_module(self, ctx: Context, module: str, coins: list[tuple[str, int]]) -> None:
+        """Create coins in a module account: its balance and the total supply both grow (event `mint`)."""
+        address = keys.module_address(module)
+        self.accounts.get_or_create(ctx.store, address)
+        self.add_coins(ctx.store, address, coins)
+        for denom, amount in coins:
+            self.set_supply(ctx.store, denom, self.supply(ctx.store, denom) + amount)
+        amount, minter = format_coins(coins), encode_address(address)
+        ctx.emit("coin_received", ("receiver", minter), ("amount", amount))
+        ctx.emit("mint", ("minter", minter), ("amount", amount))
+
     def burn_from_module(self, ctx: Context, module: str, coins: list[tuple[str, int]]) -> None:
         """Destroy coins held by a module account: its balance and the total supply both shrink
         (raises ErrInsufficientFunds, writing nothing, when the module holds less)."""
