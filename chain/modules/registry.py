@@ -15,6 +15,11 @@ from chain.modules.hosts import genesis as hosts_genesis
 from chain.modules.hosts import msg_server as hosts_msgs
 from chain.modules.hosts import query_server as hosts_queries
 from chain.modules.hosts.keeper import HostsKeeper
+from chain.modules.inference import end_block as inference_end_block
+from chain.modules.inference import genesis as inference_genesis
+from chain.modules.inference import msg_server as inference_msgs
+from chain.modules.inference import query_server as inference_queries
+from chain.modules.inference.keeper import InferenceKeeper
 from chain.modules.rewards import genesis as rewards_genesis
 from chain.modules.rewards import query_server as rewards_queries
 from chain.modules.rewards.keeper import RewardsKeeper
@@ -39,6 +44,7 @@ class Keepers:
     hosts: HostsKeeper = field(default_factory=HostsKeeper)
     staking: StakingKeeper | None = None
     sprint: SprintKeeper = field(default_factory=SprintKeeper)
+    inference: InferenceKeeper = field(default_factory=InferenceKeeper)
     rewards: RewardsKeeper | None = None
 
 
@@ -47,7 +53,7 @@ def build_keepers() -> Keepers:
     bank, hosts = BankKeeper(auth), HostsKeeper()
     staking = StakingKeeper(bank, hosts)
     return Keepers(auth=auth, bank=bank, hosts=hosts, staking=staking, sprint=SprintKeeper(),
-                   rewards=RewardsKeeper(bank, hosts, staking))
+                   inference=InferenceKeeper(), rewards=RewardsKeeper(bank, hosts, staking))
 
 
 def build_router() -> Router:
@@ -66,13 +72,15 @@ def build_router() -> Router:
         hosts_msgs.MsgUpdateHost, hosts_msgs.signers, hosts_msgs.validate_update, hosts_msgs.handle_update))
     for type_url, route in sprint_msgs.routes():
         router.register(type_url, route)
+    for type_url, route in inference_msgs.routes():
+        router.register(type_url, route)
     return router
 
 
 def build_query_router() -> QueryRouter:
     router = QueryRouter()
     for method in (auth_queries.METHODS + bank_queries.METHODS + hosts_queries.METHODS + node_query.METHODS
-                   + staking_queries.METHODS + sprint_queries.METHODS
+                   + staking_queries.METHODS + sprint_queries.METHODS + inference_queries.METHODS
                    + rewards_queries.METHODS):
         router.register(method)
     return router
@@ -88,6 +96,7 @@ def init_genesis(store, keepers: Keepers, app_state: dict) -> None:
     if "staking" in app_state:
         staking_genesis.check_genesis_hosts(store, keepers.staking, keepers.hosts.all_hosts(store))
     sprint_genesis.init_genesis(store, keepers.sprint, keepers.hosts, app_state.get("sprint", {}))
+    inference_genesis.init_genesis(store, keepers.inference, app_state.get("inference", {}))
     rewards_genesis.init_genesis(store, keepers.rewards, app_state.get("rewards", {}))
 
 
@@ -97,6 +106,7 @@ def end_block(ctx, keepers: Keepers) -> list[tuple[bytes, int]]:
     updates: list[tuple[bytes, int]] = []
     keepers.staking.end_block(ctx)
     updates.extend(sprint_end_block.end_block(ctx, keepers))
+    inference_end_block.end_block(ctx, keepers)
     keepers.rewards.end_block(ctx, keepers)  # last: after every module that accrues or settles
     return updates
 
@@ -116,6 +126,7 @@ def export_genesis(store, keepers: Keepers) -> dict:
         "hosts": hosts_genesis.export_genesis(store, keepers.hosts),
         "staking": staking_genesis.export_genesis(store, keepers.staking),
         "sprint": sprint_genesis.export_genesis(store, keepers.sprint),
+        "inference": inference_genesis.export_genesis(store, keepers.inference),
         "rewards": rewards_genesis.export_genesis(store, keepers.rewards),
     }
 
@@ -123,5 +134,5 @@ def export_genesis(store, keepers: Keepers) -> dict:
 def default_app_state() -> dict:
     return {"auth": auth_genesis.default_genesis(), "bank": bank_genesis.default_genesis(),
             "hosts": hosts_genesis.default_genesis(), "staking": staking_genesis.default_genesis(),
-            "sprint": sprint_genesis.default_genesis(),
+            "sprint": sprint_genesis.default_genesis(), "inference": inference_genesis.default_genesis(),
             "rewards": rewards_genesis.default_genesis()}
