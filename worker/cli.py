@@ -25,10 +25,16 @@ def cli() -> None:
 @click.option("--threads", type=int, default=0, help="Torch CPU threads (0 = all cores).")
 @click.option("--device", default="auto", help="cpu, cuda or auto (cuda with bf16 when present).")
 @click.option("--state-file", default=None, help="[default: <home>/worker/sprint-state.json]")
+@click.option("--no-inference", is_flag=True, help="Take part in the Sprint only: no inference jobs or checks.")
+@click.option("--inference-dtype", type=click.Choice(["auto", "fp32", "bf16"]), default="auto", show_default=True,
+              help="Precision of executed jobs (auto = bf16 on CUDA, else fp32); checks always use fp32.")
 @click.option("--cheat", default=None, hidden=True,
-              help="TEST ONLY: 'fabricate' or 'inflate N%' - to show that validators catch cheats.")
-def start(home, key_name, keyring_backend, node, chain_id, max_blocks, threads, device, state_file, cheat) -> None:
-    """Take part in the Sprint: commit/reveal seed shares, search and submit nonces, validate peers."""
+              help="TEST ONLY: 'fabricate', 'inflate N%', 'smaller-model' or 'prefill' - "
+                   "to show that validators catch cheats.")
+def start(home, key_name, keyring_backend, node, chain_id, max_blocks, threads, device, state_file,
+          no_inference, inference_dtype, cheat) -> None:
+    """Take part in the Sprint (commit/reveal seed shares, search and submit nonces, validate peers)
+    and in inference (execute drawn jobs, spot-check and re-verify others' results)."""
     from abci_app.client import NodeError
     from abci_app.keyring import Keyring, KeyringError
     from worker.agent.cheat import parse_cheat
@@ -48,14 +54,19 @@ def start(home, key_name, keyring_backend, node, chain_id, max_blocks, threads, 
         if not client.account_exists():
             raise CliError(f"worker account {identity.address} has no funds on chain; send it some usprint first")
         click.echo(f"worker {identity.address} connected to {client.node.address}, balance {client.balance()}usprint")
-        _run_agent(client, key, identity.chain_id, home, state_file, cheat_mode, threads, device, max_blocks)
+        _run_agent(client, key, identity.chain_id, home, state_file, cheat_mode, threads, device, max_blocks,
+                   inference=not no_inference, inference_dtype=inference_dtype)
     except NodeError as err:
         raise CliError(str(err)) from err
     finally:
         client.close()
 
 
-def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, max_blocks) -> None:
+SPRINT_CHEATS = ("fabricate", "inflate")
+
+
+def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, max_blocks, *,
+               inference: bool = True, inference_dtype: str = "auto") -> None:
     from pathlib import Path
 
     from worker.agent.follower import BlockFollower
@@ -68,12 +79,26 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
         raise CliError(str(err)) from err
     state_path = Path(state_file) if state_file else Path(home).expanduser() / "worker" / "sprint-state.json"
     try:
-        agent = SprintAgent(client.node, key, chain_id, state_path, cheat=cheat, device=device,
+        sprint_cheat = cheat if cheat is not None and cheat.mode in SPRINT_CHEATS else None
+        agent = SprintAgent(client.node, key, chain_id, state_path, cheat=sprint_cheat, device=device,
                             echo=lambda text: click.echo(text))
     except NotAHost as err:
         raise CliError(str(err)) from err
     if cheat is not None:
         click.echo(f"WARNING: cheating mode {cheat.mode} {cheat.percent or ''} (test only)")
+    if inference:
+        from worker.agent.inference_agent import attach
+
+        inference_cheat = cheat if cheat is not None and cheat.mode not in SPRINT_CHEATS else None
+        try:
+            attach(agent, client.node.address, state_path, device=device, dtype=inference_dtype,
+                   cheat=inference_cheat, cache_dir=Path(home).expanduser() / "worker" / "blobs",
+                   echo=lambda text: click.echo(text))
+        except ValueError as err:
+            raise CliError(str(err)) from err
+        click.echo(f"inference on: jobs executed in {agent.inference.runtime.dtype}, checks in fp32")
+    elif cheat is not None and cheat.mode not in SPRINT_CHEATS:
+        raise CliError(f"--cheat {cheat.mode} is an inference cheat; it needs inference (drop --no-inference)")
     click.echo(f"host {agent.operator} on {device}; state in {state_path}")
     follower = BlockFollower(client.node.address)
     follower.start()

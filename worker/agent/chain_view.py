@@ -1,9 +1,10 @@
-"""The worker's reads of the chain: sprint and hosts queries over the node's gRPC."""
+"""The worker's reads of the chain: sprint, hosts and inference queries over the node's gRPC."""
 
 from __future__ import annotations
 
 import grpc
 from sprint.hosts.v1 import query_pb2 as hosts_q, query_pb2_grpc as hosts_grpc
+from sprint.inference.v1 import query_pb2 as inference_q, query_pb2_grpc as inference_grpc
 from sprint.sprint.v1 import query_pb2 as sprint_q, query_pb2_grpc as sprint_grpc
 
 from abci_app.client import NodeClient, NodeError
@@ -14,6 +15,7 @@ class ChainView:
         self.client = client
         self._sprint = sprint_grpc.QueryStub(client.channel)
         self._hosts = hosts_grpc.QueryStub(client.channel)
+        self._inference = inference_grpc.QueryStub(client.channel)
 
     def _call(self, name, rpc, request, missing_ok: bool = False):
         try:
@@ -61,3 +63,41 @@ class ChainView:
             if host.worker_pubkey == worker_pubkey:
                 return host
         return None
+
+    # ------------------------------------------------------------------ inference
+
+    def inference_params(self):
+        return self._call("Inference/Params", self._inference.Params, inference_q.QueryParamsRequest()).params
+
+    def model(self, name: str):
+        resp = self._call("Inference/Model", self._inference.Model, inference_q.QueryModelRequest(name=name),
+                          missing_ok=True)
+        return resp.model if resp is not None else None
+
+    def job(self, job_id: int):
+        resp = self._call("Inference/Job", self._inference.Job, inference_q.QueryJobRequest(id=job_id),
+                          missing_ok=True)
+        return resp.job if resp is not None else None
+
+    def jobs(self, executor: str = "", status: int = 0, audit_epoch: int | None = None,
+             page_size: int = 500) -> list:
+        """Every job matching the filters, ascending id (all pages)."""
+        found, start_after = [], 0
+        while True:
+            request = inference_q.QueryJobsRequest(executor=executor, status=status, start_after=start_after,
+                                                   limit=page_size)
+            if audit_epoch is not None:
+                request.audit_epoch = audit_epoch
+            resp = self._call("Inference/Jobs", self._inference.Jobs, request)
+            found.extend(resp.jobs)
+            if not resp.next or not resp.jobs:
+                return found
+            start_after = resp.next
+
+    def audit(self, epoch: int):
+        """(EpochAudit, secrets) of `epoch`, or (None, []) before its snapshot exists."""
+        resp = self._call("Inference/Audit", self._inference.Audit, inference_q.QueryAuditRequest(epoch=epoch),
+                          missing_ok=True)
+        if resp is None or not resp.HasField("audit"):
+            return None, []
+        return resp.audit, list(resp.secrets)

@@ -3,6 +3,10 @@
     fabricate     claim nonces without computing anything (random nonces, distances just under
                   the threshold)
     inflate N%    search honestly, then add N% more fabricated nonces to the claim
+    smaller-model (inference) generate tokens and logprobs with a cheaper model (the registered
+                  model's first layer only)
+    prefill       (inference) generate tokens with the cheaper model, then compute their logprobs
+                  with one prefill pass of the real model
 """
 
 from __future__ import annotations
@@ -16,21 +20,23 @@ _INFLATE = re.compile(r"inflate[: ]?(\d{1,3})%?")
 
 @dataclass(frozen=True)
 class Cheat:
-    mode: str  # "fabricate" | "inflate"
+    mode: str  # "fabricate" | "inflate" | "smaller-model" | "prefill"
     percent: int = 0
 
 
 def parse_cheat(text: str | None) -> Cheat | None:
-    """'fabricate', 'inflate 5%', 'inflate:5%' or 'inflate5' -> Cheat; None/'' -> None."""
+    """'fabricate', 'inflate 5%', 'inflate:5%', 'inflate5', 'smaller-model' or 'prefill' -> Cheat;
+    None/'' -> None."""
     if not text:
         return None
     spec = text.strip().lower()
-    if spec == "fabricate":
-        return Cheat("fabricate")
+    if spec in ("fabricate", "smaller-model", "prefill"):
+        return Cheat(spec)
     match = _INFLATE.fullmatch(spec)
     if match and 0 < int(match.group(1)) <= 100:
         return Cheat("inflate", int(match.group(1)))
-    raise ValueError(f"unknown --cheat {text!r}: use 'fabricate' or 'inflate N%' (1-100)")
+    raise ValueError(f"unknown --cheat {text!r}: use 'fabricate', 'inflate N%' (1-100), "
+                     "'smaller-model' or 'prefill'")
 
 
 def fabricated_nonces(seed: bytes, count: int, start: int, threshold_micro: int, max_nonce: int,

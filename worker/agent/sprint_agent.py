@@ -62,6 +62,7 @@ class SprintAgent:
         self._function = (b"", None)
         self._chunk = 64
         self.searched = 0
+        self.inference = None  # an InferenceAgent stepping each block after the Sprint's own work
 
     # ------------------------------------------------------------------ main loop
 
@@ -72,12 +73,27 @@ class SprintAgent:
             if height <= last:
                 continue
             last, seen = height, seen + 1
+            new_block = lambda: follower.latest > height or stop()  # noqa: E731
             try:
                 epoch = self.step(height)
+                self._inference_step(height, epoch, new_block)
                 if epoch.phase == sprint_pb2.PHASE_SPRINT:
-                    self.search_until(epoch, lambda: follower.latest > height or stop())
+                    self.search_until(epoch, new_block)  # yields to the next block's jobs
             except NodeError as err:  # a busy or restarting node: try again next block
                 self.echo(f"height {height}: {err}")
+
+    def _inference_step(self, height: int, epoch, done) -> None:
+        """Inference work of this block (jobs, checks, votes, secrets) until `done()`; its failures
+        never stop the Sprint."""
+        if self.inference is None:
+            return
+        try:
+            self.inference.step(height, epoch, done)
+        except NodeError:
+            raise
+        except Exception as err:  # noqa: BLE001 - a torch or blob failure must not cost sprint windows
+            log.exception("inference step failed")
+            self.echo(f"height {height}: inference step failed ({err})")
 
     def step(self, height: int):
         """Do this block's work for the current phase; returns the EpochInfo acted on."""
