@@ -20,6 +20,9 @@ from chain.modules.inference import genesis as inference_genesis
 from chain.modules.inference import msg_server as inference_msgs
 from chain.modules.inference import query_server as inference_queries
 from chain.modules.inference.keeper import InferenceKeeper
+from chain.modules.reputation import genesis as reputation_genesis
+from chain.modules.reputation import query_server as reputation_queries
+from chain.modules.reputation.keeper import ReputationKeeper
 from chain.modules.rewards import genesis as rewards_genesis
 from chain.modules.rewards import query_server as rewards_queries
 from chain.modules.rewards.keeper import RewardsKeeper
@@ -46,14 +49,18 @@ class Keepers:
     sprint: SprintKeeper = field(default_factory=SprintKeeper)
     inference: InferenceKeeper = field(default_factory=InferenceKeeper)
     rewards: RewardsKeeper | None = None
+    reputation: ReputationKeeper | None = None
 
 
 def build_keepers() -> Keepers:
     auth = AccountKeeper()
     bank, hosts = BankKeeper(auth), HostsKeeper()
     staking = StakingKeeper(bank, hosts)
+    reputation = ReputationKeeper(staking, hosts)
+    staking.reputation = reputation  # lock-up and release lengths scale with reputation
     return Keepers(auth=auth, bank=bank, hosts=hosts, staking=staking, sprint=SprintKeeper(),
-                   inference=InferenceKeeper(), rewards=RewardsKeeper(bank, hosts, staking))
+                   inference=InferenceKeeper(), rewards=RewardsKeeper(bank, hosts, staking, reputation),
+                   reputation=reputation)
 
 
 def build_router() -> Router:
@@ -81,7 +88,7 @@ def build_query_router() -> QueryRouter:
     router = QueryRouter()
     for method in (auth_queries.METHODS + bank_queries.METHODS + hosts_queries.METHODS + node_query.METHODS
                    + staking_queries.METHODS + sprint_queries.METHODS + inference_queries.METHODS
-                   + rewards_queries.METHODS):
+                   + rewards_queries.METHODS + reputation_queries.METHODS):
         router.register(method)
     return router
 
@@ -97,6 +104,7 @@ def init_genesis(store, keepers: Keepers, app_state: dict) -> None:
         staking_genesis.check_genesis_hosts(store, keepers.staking, keepers.hosts.all_hosts(store))
     sprint_genesis.init_genesis(store, keepers.sprint, keepers.hosts, app_state.get("sprint", {}))
     inference_genesis.init_genesis(store, keepers.inference, app_state.get("inference", {}))
+    reputation_genesis.init_genesis(store, keepers.reputation, app_state.get("reputation", {}))
     rewards_genesis.init_genesis(store, keepers.rewards, app_state.get("rewards", {}))
 
 
@@ -105,6 +113,7 @@ def end_block(ctx, keepers: Keepers) -> list[tuple[bytes, int]]:
     CometBFT validator updates (ed25519 pubkey, power; 0 removes) for this block."""
     updates: list[tuple[bytes, int]] = []
     keepers.staking.end_block(ctx)
+    keepers.hosts.end_block(ctx, keepers.staking)  # lift bans whose banned_until has passed
     updates.extend(sprint_end_block.end_block(ctx, keepers))
     inference_end_block.end_block(ctx, keepers)
     keepers.rewards.end_block(ctx, keepers)  # last: after every module that accrues or settles
@@ -127,6 +136,7 @@ def export_genesis(store, keepers: Keepers) -> dict:
         "staking": staking_genesis.export_genesis(store, keepers.staking),
         "sprint": sprint_genesis.export_genesis(store, keepers.sprint),
         "inference": inference_genesis.export_genesis(store, keepers.inference),
+        "reputation": reputation_genesis.export_genesis(store, keepers.reputation),
         "rewards": rewards_genesis.export_genesis(store, keepers.rewards),
     }
 
@@ -135,4 +145,4 @@ def default_app_state() -> dict:
     return {"auth": auth_genesis.default_genesis(), "bank": bank_genesis.default_genesis(),
             "hosts": hosts_genesis.default_genesis(), "staking": staking_genesis.default_genesis(),
             "sprint": sprint_genesis.default_genesis(), "inference": inference_genesis.default_genesis(),
-            "rewards": rewards_genesis.default_genesis()}
+            "rewards": rewards_genesis.default_genesis(), "reputation": reputation_genesis.default_genesis()}

@@ -22,8 +22,8 @@ from tests.helpers.chain import DENOM, genesis_state, make_key
 
 STAKING_ADDRESS = module_address(MODULE_NAME)
 STAKING_BECH32 = encode_address(STAKING_ADDRESS)
-STAKING_PREFIXES = (b"\x40", b"\x41", b"\x42", b"\x43")
-HOSTS_PREFIXES = (b"\x20", b"\x21", b"\x22")
+STAKING_PREFIXES = (b"\x40", b"\x41", b"\x42", b"\x43", b"\x44", b"\x45")
+HOSTS_PREFIXES = (b"\x20", b"\x21", b"\x22", b"\x23")
 
 
 def consensus_pubkey(i: int) -> bytes:
@@ -36,9 +36,16 @@ def worker_pubkey(i: int) -> bytes:
     return make_key(200 + i).pubkey
 
 
-def staking_params(min_collateral: int = 1_000_000, unbonding_blocks: int = 3, max_entries: int = 7) -> dict:
+def staking_params(min_collateral: int = 1_000_000, unbonding_blocks: int = 3, max_entries: int = 7,
+                   min_lockup: int = 0, max_lockup: int = 0, min_release: int | None = None,
+                   ban_blocks: int = 50) -> dict:
+    """Test staking params: no stake lock-up unless asked, and a fixed-length release
+    (min_release_blocks = unbonding_blocks unless given), so reputation does not change lengths."""
     return {"bond_denom": DENOM, "min_collateral": str(min_collateral), "unbonding_blocks": str(unbonding_blocks),
-            "max_unbonding_entries": max_entries}
+            "max_unbonding_entries": max_entries, "min_lockup_blocks": str(min_lockup),
+            "max_lockup_blocks": str(max_lockup),
+            "min_release_blocks": str(unbonding_blocks if min_release is None else min_release),
+            "ban_blocks": str(ban_blocks)}
 
 
 def staking_state(keys, bonds: dict | None = None, unbonding: list | None = None, **params) -> dict:

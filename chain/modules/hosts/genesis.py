@@ -12,7 +12,9 @@ The CometBFT genesis validators must be exactly the active hosts with power = we
 from __future__ import annotations
 
 from google.protobuf import json_format
-from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_ACTIVE, HOST_STATUS_UNSPECIFIED, GenesisState, Host
+from sprint.hosts.v1.hosts_pb2 import (
+    HOST_STATUS_ACTIVE, HOST_STATUS_BANNED, HOST_STATUS_UNSPECIFIED, GenesisState, Host,
+)
 
 from chain.errors import ErrInvalidRequest
 from chain.modules.hosts import keys
@@ -68,6 +70,8 @@ def validate_host(host: Host, where: str = "host") -> bytes:
     check_worker_pubkey(host.worker_pubkey, where)
     if host.status == HOST_STATUS_UNSPECIFIED:
         raise ErrInvalidRequest(f"{where}: status must be set (e.g. HOST_STATUS_ACTIVE)")
+    if host.banned_until < 0 or (host.banned_until > 0 and host.status != HOST_STATUS_BANNED):
+        raise ErrInvalidRequest(f"{where}: banned_until must be 0 unless the status is HOST_STATUS_BANNED")
     check_description(host.endpoint, host.moniker, where)
     return operator
 

@@ -1,9 +1,10 @@
-"""HostsKeeper: the only code that touches the hosts prefixes."""
+"""HostsKeeper: the only code that touches the hosts prefixes (0x20-0x23)."""
 
 from __future__ import annotations
 
-from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_ACTIVE, Host
+from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_ACTIVE, HOST_STATUS_BANNED, HOST_STATUS_INACTIVE, Host
 
+from chain.context import Context
 from chain.modules.hosts import keys
 from chain.tx.crypto import decode_address, pubkey_to_address
 
@@ -23,6 +24,10 @@ class HostsKeeper:
             store.delete(keys.cons_addr_key(keys.consensus_address(previous.consensus_pubkey)))
         if previous is not None and previous.worker_pubkey != host.worker_pubkey:
             store.delete(keys.worker_addr_key(pubkey_to_address(previous.worker_pubkey)))
+        if previous is not None and previous.banned_until > 0:
+            store.delete(keys.ban_key(previous.banned_until, operator))
+        if host.status == HOST_STATUS_BANNED and host.banned_until > 0:
+            store.set(keys.ban_key(host.banned_until, operator), b"\x01")
         store.set(keys.host_key(operator), host.SerializeToString())
         store.set(keys.cons_addr_key(keys.consensus_address(host.consensus_pubkey)), operator)
         store.set(keys.worker_addr_key(pubkey_to_address(host.worker_pubkey)), operator)
@@ -53,3 +58,37 @@ class HostsKeeper:
     def active_weight(self, store) -> int:
         """Sum of the weights of active hosts (the total CometBFT voting power they hold)."""
         return sum(host.weight for _, host in self.iterate_hosts(store) if host.status == HOST_STATUS_ACTIVE)
+
+    # ------------------------------------------------------------------ bans
+
+    def ban(self, ctx: Context, operator: bytes, until_height: int, reason: str) -> Host | None:
+        """Ban a host (status BANNED) until the end of `until_height` (an existing later ban is
+        kept). A banned host is no executor, validator or Sprint participant; its CometBFT power
+        drops to 0 at the next Sprint settlement. Emits "host_banned"; None for an unknown host."""
+        host = self.get_host(ctx.store, operator)
+        if host is None:
+            return None
+        if host.status == HOST_STATUS_BANNED and (host.banned_until == 0 or host.banned_until >= until_height):
+            return host
+        host.status, host.banned_until = HOST_STATUS_BANNED, until_height
+        self.set_host(ctx.store, host)
+        ctx.emit("host_banned", ("host", host.operator), ("banned_until", str(until_height)), ("reason", reason))
+        return host
+
+    def end_block(self, ctx: Context, staking) -> None:
+        """Lift every ban whose banned_until <= this height: status ACTIVE when the operator still
+        has min_collateral bonded (`staking.meets_min_collateral`), else INACTIVE; banned_until 0."""
+        due = []
+        for key, _ in ctx.store.iterate(keys.BAN_QUEUE_PREFIX):
+            until, operator = keys.split_ban_key(key)
+            if until > ctx.block.height:
+                break
+            due.append(operator)
+        for operator in due:
+            host = self.get_host(ctx.store, operator)
+            host.status = HOST_STATUS_ACTIVE if staking.meets_min_collateral(ctx.store, operator) \
+                else HOST_STATUS_INACTIVE
+            host.banned_until = 0
+            self.set_host(ctx.store, host)
+            ctx.emit("host_unbanned", ("host", host.operator),
+                     ("status", "HOST_STATUS_ACTIVE" if host.status == HOST_STATUS_ACTIVE else "HOST_STATUS_INACTIVE"))

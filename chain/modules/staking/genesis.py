@@ -6,9 +6,11 @@ app_state["staking"] = GenesisState as proto JSON, e.g.
                 "max_unbonding_entries": 7},
      "bonds": [{"operator": "sprint1…", "amount": "10000000000"}],
      "unbonding": [{"operator": "sprint1…", "amount": "5", "completion_height": "120",
-                    "creation_height": "20"}]}
+                    "creation_height": "20"}],
+     "locks": [{"operator": "sprint1…", "amount": "7", "unlock_height": "300"}]}
 
-Omitted params fields take their defaults. The coins must exist: the bank genesis must give the
+Omitted params fields take their defaults. Locks (still-locked newly staked collateral) are optional;
+genesis bonds without a lock are unlocked. The coins must exist: the bank genesis must give the
 "staking" module account a bond_denom balance equal to sum(bonds) + sum(unbonding).
 When app_state has a "staking" section, every genesis host holding power (active, weight > 0) must
 be bonded with at least min_collateral (`check_genesis_hosts`, run by the registry once hosts are
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 
 from google.protobuf import json_format
 from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_ACTIVE
-from sprint.staking.v1.staking_pb2 import GenesisState, Params, UnbondingEntry
+from sprint.staking.v1.staking_pb2 import GenesisState, Params, StakeLock, UnbondingEntry
 
 from chain.coins import parse_amount
 from chain.errors import ErrInvalidRequest, TxError
@@ -35,6 +37,7 @@ class ValidGenesis:
     params: Params
     bonds: list[tuple[bytes, int]]
     unbonding: list[tuple[bytes, UnbondingEntry]]
+    locks: list[tuple[bytes, int, int]]
 
     def total(self) -> int:
         return sum(a for _, a in self.bonds) + sum(int(e.amount) for _, e in self.unbonding)
@@ -42,7 +45,7 @@ class ValidGenesis:
 
 def default_genesis() -> dict:
     return {"params": json_format.MessageToDict(default_params(), preserving_proto_field_name=True),
-            "bonds": [], "unbonding": []}
+            "bonds": [], "unbonding": [], "locks": []}
 
 
 def parse_genesis(state: dict | None) -> GenesisState:
@@ -103,11 +106,32 @@ def _validate_unbonding(genesis: GenesisState) -> list[tuple[bytes, UnbondingEnt
     return entries
 
 
+def _validate_locks(genesis: GenesisState, bonds: list[tuple[bytes, int]]) -> list[tuple[bytes, int, int]]:
+    """(operator, unlock height, amount) per lock; unique (operator, height); at most the bond locked."""
+    locks, seen, per_operator = [], {}, {}
+    bonded = dict(bonds)
+    for index, lock in enumerate(genesis.locks):
+        where = f"staking genesis: locks[{index}]"
+        operator = _operator(lock.operator, where)
+        amount = _amount(lock.amount, where)
+        if lock.unlock_height < 1:
+            raise ErrInvalidRequest(f"{where}: unlock_height must be >= 1")
+        if (operator, lock.unlock_height) in seen:
+            raise ErrInvalidRequest(f"{where}: same operator and unlock_height as locks[{seen[operator, lock.unlock_height]}]")
+        seen[operator, lock.unlock_height] = index
+        per_operator[operator] = per_operator.get(operator, 0) + amount
+        if per_operator[operator] > bonded.get(operator, 0):
+            raise ErrInvalidRequest(f"{where}: {lock.operator} has more locked than bonded")
+        locks.append((operator, lock.unlock_height, amount))
+    return locks
+
+
 def validate_genesis(state: dict | None) -> ValidGenesis:
-    """Parsed and checked genesis (params in range, valid unique bonds, well-formed entries)."""
+    """Parsed and checked genesis (params in range, valid unique bonds, well-formed entries and locks)."""
     genesis = parse_genesis(state)
     validate_params(genesis.params)
-    return ValidGenesis(genesis.params, _validate_bonds(genesis), _validate_unbonding(genesis))
+    bonds = _validate_bonds(genesis)
+    return ValidGenesis(genesis.params, bonds, _validate_unbonding(genesis), _validate_locks(genesis, bonds))
 
 
 def init_genesis(store, keeper: StakingKeeper, state: dict | None) -> None:
@@ -126,6 +150,8 @@ def init_genesis(store, keeper: StakingKeeper, state: dict | None) -> None:
         keeper.set_bonded(store, operator, amount)
     for operator, entry in valid.unbonding:
         keeper.set_entry(store, operator, entry)
+    for operator, unlock_height, amount in valid.locks:
+        keeper.add_lock(store, operator, unlock_height, amount)
 
 
 def export_genesis(store, keeper: StakingKeeper) -> dict:
@@ -133,7 +159,10 @@ def export_genesis(store, keeper: StakingKeeper) -> dict:
     unbonding = [json_format.MessageToDict(e, preserving_proto_field_name=True)
                  for _, e in keeper.iterate_unbonding(store)]
     params = json_format.MessageToDict(keeper.get_params(store), preserving_proto_field_name=True)
-    return {"params": params, "bonds": bonds, "unbonding": unbonding}
+    locks = [json_format.MessageToDict(StakeLock(operator=encode_address(op), amount=str(amount),
+                                                 unlock_height=height), preserving_proto_field_name=True)
+             for op, height, amount in keeper.iterate_locks(store)]
+    return {"params": params, "bonds": bonds, "unbonding": unbonding, "locks": locks}
 
 
 def check_genesis_hosts(store, keeper: StakingKeeper, hosts) -> None:

@@ -1,4 +1,14 @@
-"""StakingKeeper: bonds, the unbonding queue and slashing; the only code that touches 0x40-0x43."""
+"""StakingKeeper: bonds, stake locks, the unbonding queue and slashing; the only code that touches
+0x40-0x45.
+
+Lock-up and release (seed 000 §6.4), with h = the operator's honest epochs and N = reputation's
+full_reputation_epochs:
+- newly staked collateral is locked for ΔT_min(h) = lockup_blocks(params, h, N) blocks (a StakeLock
+  record); MsgUnstake may only take the bonded amount minus the still-locked stake;
+- an unstaked amount becomes an unbonding entry released linearly over ΔT_unlock(h) =
+  release_blocks(params, h, N) blocks: at the end of each height h' after its creation height it
+  releases amount // (completion_height - h' + 1), and the rest at completion_height.
+Slashing burns the same fraction of the bond and of every pending entry."""
 
 from __future__ import annotations
 
@@ -8,7 +18,7 @@ from chain.context import Context
 from chain.errors import ErrInvalidRequest
 from chain.modules.bank import keys as bank_keys
 from chain.modules.staking import keys
-from chain.modules.staking.params import default_params, min_collateral
+from chain.modules.staking.params import default_params, lockup_blocks, min_collateral, release_blocks
 from chain.tx.crypto import encode_address
 
 BPS = 10_000  # basis points in a whole
@@ -20,10 +30,27 @@ class StakingKeeper:
     Invariant: sum(bonds) + sum(unbonding entries) == the module account's bond_denom balance.
     `hosts` (the HostsKeeper) is kept for callers that combine collateral with host records."""
 
-    def __init__(self, bank, hosts):
+    def __init__(self, bank, hosts, reputation=None):
         self.bank = bank
         self.hosts = hosts
+        # ReputationKeeper (set by registry.build_keepers): its level(store, operator) ->
+        # (honest_epochs, full_reputation_epochs) scales the lock-up and release lengths.
+        self.reputation = reputation
         self.module_address = bank_keys.module_address(keys.MODULE_NAME)
+
+    def _level(self, store, operator: bytes) -> tuple[int, int]:
+        """(honest epochs, full-reputation epochs); (0, 1) = reputation 0 without a reputation keeper."""
+        if self.reputation is None:
+            return 0, 1
+        return self.reputation.level(store, operator)
+
+    def lockup_blocks(self, store, operator: bytes) -> int:
+        """ΔT_min for `operator` now (blocks newly staked collateral stays locked)."""
+        return lockup_blocks(self.get_params(store), *self._level(store, operator))
+
+    def release_blocks(self, store, operator: bytes) -> int:
+        """ΔT_unlock for `operator` now (blocks an unbonding entry takes to be released)."""
+        return release_blocks(self.get_params(store), *self._level(store, operator))
 
     # ------------------------------------------------------------------ params
 
@@ -64,7 +91,64 @@ class StakingKeeper:
         denom = self.get_params(ctx.store).bond_denom
         self.bank.send_to_module(ctx, operator, keys.MODULE_NAME, [(denom, amount)])
         self.set_bonded(ctx.store, operator, self.bonded(ctx.store, operator) + amount)
-        ctx.emit("stake", ("operator", encode_address(operator)), ("amount", f"{amount}{denom}"))
+        unlock = ctx.block.height + self.lockup_blocks(ctx.store, operator)
+        if unlock > ctx.block.height:
+            self.add_lock(ctx.store, operator, unlock, amount)
+        ctx.emit("stake", ("operator", encode_address(operator)), ("amount", f"{amount}{denom}"),
+                 ("unlock_height", str(unlock)))
+
+    # ------------------------------------------------------------------ locks
+
+    def add_lock(self, store, operator: bytes, unlock_height: int, amount: int) -> None:
+        """Lock `amount` more of the operator's bond until `unlock_height` (merged per height)."""
+        key = keys.lock_key(unlock_height, operator)
+        raw = store.get(key)
+        store.set(key, str((int(raw) if raw else 0) + amount).encode())
+        store.set(keys.lock_index_key(operator, unlock_height), b"\x01")
+
+    def locks(self, store, operator: bytes) -> list[tuple[int, int]]:
+        """(unlock height, amount) of the operator's lock records, by unlock height."""
+        prefix = keys.LOCK_BY_OPERATOR_PREFIX + operator
+        heights = [int.from_bytes(key[len(prefix):], "big") for key, _ in store.iterate(prefix)]
+        return [(height, int(store.get(keys.lock_key(height, operator)))) for height in heights]
+
+    def iterate_locks(self, store):
+        """(operator, unlock height, amount) by unlock height, then operator bytes."""
+        for key, raw in store.iterate(keys.LOCK_QUEUE_PREFIX):
+            body = key[len(keys.LOCK_QUEUE_PREFIX):]
+            yield body[keys.HEIGHT_BYTES:], int.from_bytes(body[:keys.HEIGHT_BYTES], "big"), int(raw)
+
+    def locked(self, store, operator: bytes, height: int) -> int:
+        """Stake of `operator` still locked at `height` (records with unlock_height > height),
+        capped at the bonded amount (a slash may have burnt locked stake)."""
+        total = sum(amount for unlock, amount in self.locks(store, operator) if unlock > height)
+        return min(total, self.bonded(store, operator))
+
+    def unlocked(self, store, operator: bytes, height: int) -> int:
+        """Bonded amount that may be unstaked at `height`."""
+        return self.bonded(store, operator) - self.locked(store, operator, height)
+
+    def _unlock_height_for(self, store, operator: bytes, height: int, amount: int) -> int:
+        """First height at which `amount` (<= bonded) is unlocked."""
+        free = self.unlocked(store, operator, height)
+        for unlock, locked in self.locks(store, operator):
+            if unlock <= height:
+                continue
+            free += locked
+            if free >= amount:
+                return unlock
+        return height
+
+    def prune_locks(self, store, height: int) -> None:
+        """Delete lock records whose unlock height is <= `height`."""
+        expired = []
+        for operator, unlock, _ in self.iterate_locks(store):
+            if unlock > height:
+                break
+            expired.append((operator, unlock))
+        for operator, unlock in expired:
+            store.delete(keys.lock_key(unlock, operator))
+            store.delete(keys.lock_index_key(operator, unlock))
 
     # ------------------------------------------------------------------ unbonding
 
@@ -93,8 +177,9 @@ class StakingKeeper:
             yield keys.split_queue_key(key)[1], UnbondingEntry.FromString(raw)
 
     def unstake(self, ctx: Context, operator: bytes, amount: int) -> UnbondingEntry:
-        """Start unbonding `amount`: it leaves the bond now and returns to the operator at the end
-        of block height + unbonding_blocks. Two unstakes in one block share one entry."""
+        """Start unbonding `amount` of the unlocked bond: it leaves the bond now and is released
+        linearly over ΔT_unlock blocks, the last part at the end of height + ΔT_unlock. Two
+        unstakes in one block share one entry."""
         params = self.get_params(ctx.store)
         bonded = self.bonded(ctx.store, operator)
         if amount <= 0:
@@ -102,7 +187,14 @@ class StakingKeeper:
         if amount > bonded:
             raise ErrInvalidRequest(
                 f"cannot unstake {amount}{params.bond_denom}: only {bonded}{params.bond_denom} is bonded")
-        completion = ctx.block.height + params.unbonding_blocks
+        free = self.unlocked(ctx.store, operator, ctx.block.height)
+        if amount > free:
+            unlock = self._unlock_height_for(ctx.store, operator, ctx.block.height, amount)
+            raise ErrInvalidRequest(
+                f"cannot unstake {amount}{params.bond_denom}: only {free}{params.bond_denom} of the "
+                f"{bonded}{params.bond_denom} bonded is unlocked; newly staked collateral is locked and "
+                f"{amount}{params.bond_denom} is unlocked from height {unlock}")
+        completion = ctx.block.height + self.release_blocks(ctx.store, operator)
         entry = self.get_entry(ctx.store, completion, operator)
         if entry is None:
             if len(self.unbonding_entries(ctx.store, operator)) >= params.max_unbonding_entries:
@@ -118,19 +210,34 @@ class StakingKeeper:
         return entry
 
     def end_block(self, ctx: Context) -> None:
-        """Release every entry whose completion height is <= this block's height, in queue order."""
+        """Release this block's share of every unbonding entry in queue order (completion height,
+        then operator): amount // (completion_height - height + 1) while height < completion_height
+        ("unbonding_release"), everything left at completion_height ("unbonding_complete", entry
+        removed). Entries created in this block release nothing yet. Then prune expired locks."""
+        height = ctx.block.height
         denom = self.get_params(ctx.store).bond_denom
-        matured = []
+        due = []
         for key, raw in ctx.store.iterate(keys.UNBONDING_QUEUE_PREFIX):
-            height, operator = keys.split_queue_key(key)
-            if height > ctx.block.height:
-                break
-            matured.append((height, operator, int(UnbondingEntry.FromString(raw).amount)))
-        for height, operator, amount in matured:
-            self.remove_entry(ctx.store, operator, height)
-            self.bank.send(ctx, self.module_address, operator, [(denom, amount)])
-            ctx.emit("unbonding_complete", ("operator", encode_address(operator)),
-                     ("amount", f"{amount}{denom}"), ("completion_height", str(height)))
+            entry = UnbondingEntry.FromString(raw)
+            if entry.creation_height < height:
+                due.append((keys.split_queue_key(key)[1], entry))
+        for operator, entry in due:
+            amount, completion = int(entry.amount), entry.completion_height
+            share = amount if height >= completion else amount // (completion - height + 1)
+            if height >= completion:
+                self.remove_entry(ctx.store, operator, completion)
+            elif share:
+                entry.amount = str(amount - share)
+                self.set_entry(ctx.store, operator, entry)
+            if share:
+                self.bank.send(ctx, self.module_address, operator, [(denom, share)])
+            if height >= completion:
+                ctx.emit("unbonding_complete", ("operator", encode_address(operator)),
+                         ("amount", f"{share}{denom}"), ("completion_height", str(completion)))
+            elif share:
+                ctx.emit("unbonding_release", ("operator", encode_address(operator)),
+                         ("amount", f"{share}{denom}"), ("completion_height", str(completion)))
+        self.prune_locks(ctx.store, height)
 
     # ------------------------------------------------------------------ slashing
 
@@ -157,6 +264,14 @@ class StakingKeeper:
         ctx.emit("slash", ("host", encode_address(operator)), ("amount", f"{total}{denom}"), ("reason", reason),
                  ("fraction_bps", str(fraction_bps)))
         return total
+
+    def slash_malicious(self, ctx: Context, operator: bytes, reason: str) -> int:
+        """Slash params.malicious_slash_bps (confirmed fraud); returns the amount burned."""
+        return self.slash(ctx, operator, self.get_params(ctx.store).malicious_slash_bps, reason)
+
+    def slash_fault(self, ctx: Context, operator: bytes, reason: str) -> int:
+        """Slash params.fault_slash_bps (non-malicious fault, e.g. an expired job); returns the amount burned."""
+        return self.slash(ctx, operator, self.get_params(ctx.store).fault_slash_bps, reason)
 
     # ------------------------------------------------------------------ totals
 

@@ -11,6 +11,11 @@ BOND_PREFIX = b"\x41"  # key: 0x41 | operator(20) | value: bonded amount, decima
 UNBONDING_QUEUE_PREFIX = b"\x42"
 # key: 0x43 | operator(20) | completion height (8, big-endian) | value: b"\x01" (per-operator index)
 UNBONDING_BY_OPERATOR_PREFIX = b"\x43"
+# key: 0x44 | unlock height (8, big-endian) | operator(20) | value: locked amount, decimal ASCII
+# (newly staked collateral that cannot be unstaked before that height; pruned once it is reached)
+LOCK_QUEUE_PREFIX = b"\x44"
+# key: 0x45 | operator(20) | unlock height (8, big-endian) | value: b"\x01" (per-operator index)
+LOCK_BY_OPERATOR_PREFIX = b"\x45"
 
 HEIGHT_BYTES = 8
 
@@ -35,3 +40,11 @@ def split_queue_key(key: bytes) -> tuple[int, bytes]:
     """(completion height, operator) of a queue key."""
     body = key[len(UNBONDING_QUEUE_PREFIX):]
     return int.from_bytes(body[:HEIGHT_BYTES], "big"), body[HEIGHT_BYTES:]
+
+
+def lock_key(unlock_height: int, operator: bytes) -> bytes:
+    return LOCK_QUEUE_PREFIX + encode_height(unlock_height) + operator
+
+
+def lock_index_key(operator: bytes, unlock_height: int) -> bytes:
+    return LOCK_BY_OPERATOR_PREFIX + operator + encode_height(unlock_height)

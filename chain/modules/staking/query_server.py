@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from sprint.staking.v1 import query_pb2
+from sprint.staking.v1.staking_pb2 import StakeLock
 
 from chain.modules.auth.query_server import parse_address
 from chain.query import QueryMethod
+from chain.store import meta
+from chain.tx.crypto import encode_address
 
 
 def params(store, keepers, request):
@@ -13,10 +16,16 @@ def params(store, keepers, request):
 
 
 def stake(store, keepers, request):
-    """Bonded amount and unbonding entries; "0" and none for an address that never staked."""
+    """Bonded amount, unbonding entries, locks still in force and the amount an unstake in the next
+    block may take; "0" and none for an address that never staked."""
     operator = parse_address(request.operator)
-    return query_pb2.QueryStakeResponse(bonded=str(keepers.staking.bonded(store, operator)),
-                                        unbonding=keepers.staking.unbonding_entries(store, operator))
+    staking = keepers.staking
+    height = meta.read_height(store) + 1  # the next block, where an unstake would execute
+    locks = [StakeLock(operator=encode_address(operator), amount=str(amount), unlock_height=unlock)
+             for unlock, amount in staking.locks(store, operator) if unlock > height]
+    return query_pb2.QueryStakeResponse(bonded=str(staking.bonded(store, operator)),
+                                        unbonding=staking.unbonding_entries(store, operator), locks=locks,
+                                        unlocked=str(staking.unlocked(store, operator, height)))
 
 
 METHODS = [

@@ -24,17 +24,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsprint/hosts/v1/hosts.proto\x12\x0fsprint.hosts.v1\"\xa9\x01\n\x04Host\x12\x10\n\x08operator\x18\x01 \x01(\t\x12\x18\n\x10\x63onsensus_pubkey\x18\x02 \x01(\x0c\x12\x15\n\rworker_pubkey\x18\x03 \x01(\x0c\x12\x10\n\x08\x65ndpoint\x18\x04 \x01(\t\x12\x0f\n\x07moniker\x18\x05 \x01(\t\x12\x0e\n\x06weight\x18\x06 \x01(\x04\x12+\n\x06status\x18\x07 \x01(\x0e\x32\x1b.sprint.hosts.v1.HostStatus\"4\n\x0cGenesisState\x12$\n\x05hosts\x18\x01 \x03(\x0b\x32\x15.sprint.hosts.v1.Host*s\n\nHostStatus\x12\x1b\n\x17HOST_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12HOST_STATUS_ACTIVE\x10\x01\x12\x18\n\x14HOST_STATUS_INACTIVE\x10\x02\x12\x16\n\x12HOST_STATUS_BANNED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsprint/hosts/v1/hosts.proto\x12\x0fsprint.hosts.v1\"\xbf\x01\n\x04Host\x12\x10\n\x08operator\x18\x01 \x01(\t\x12\x18\n\x10\x63onsensus_pubkey\x18\x02 \x01(\x0c\x12\x15\n\rworker_pubkey\x18\x03 \x01(\x0c\x12\x10\n\x08\x65ndpoint\x18\x04 \x01(\t\x12\x0f\n\x07moniker\x18\x05 \x01(\t\x12\x0e\n\x06weight\x18\x06 \x01(\x04\x12+\n\x06status\x18\x07 \x01(\x0e\x32\x1b.sprint.hosts.v1.HostStatus\x12\x14\n\x0c\x62\x61nned_until\x18\x08 \x01(\x03\"4\n\x0cGenesisState\x12$\n\x05hosts\x18\x01 \x03(\x0b\x32\x15.sprint.hosts.v1.Host*s\n\nHostStatus\x12\x1b\n\x17HOST_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12HOST_STATUS_ACTIVE\x10\x01\x12\x18\n\x14HOST_STATUS_INACTIVE\x10\x02\x12\x16\n\x12HOST_STATUS_BANNED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sprint.hosts.v1.hosts_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_HOSTSTATUS']._serialized_start=274
-  _globals['_HOSTSTATUS']._serialized_end=389
+  _globals['_HOSTSTATUS']._serialized_start=296
+  _globals['_HOSTSTATUS']._serialized_end=411
   _globals['_HOST']._serialized_start=49
-  _globals['_HOST']._serialized_end=218
-  _globals['_GENESISSTATE']._serialized_start=220
-  _globals['_GENESISSTATE']._serialized_end=272
+  _globals['_HOST']._serialized_end=240
+  _globals['_GENESISSTATE']._serialized_start=242
+  _globals['_GENESISSTATE']._serialized_end=294
 # @@protoc_insertion_point(module_scope)

@@ -18,7 +18,7 @@ HOST_STATUS_INACTIVE: HostStatus
 HOST_STATUS_BANNED: HostStatus
 
 class Host(_message.Message):
-    __slots__ = ("operator", "consensus_pubkey", "worker_pubkey", "endpoint", "moniker", "weight", "status")
+    __slots__ = ("operator", "consensus_pubkey", "worker_pubkey", "endpoint", "moniker", "weight", "status", "banned_until")
     OPERATOR_FIELD_NUMBER: _ClassVar[int]
     CONSENSUS_PUBKEY_FIELD_NUMBER: _ClassVar[int]
     WORKER_PUBKEY_FIELD_NUMBER: _ClassVar[int]
@@ -26,6 +26,7 @@ class Host(_message.Message):
     MONIKER_FIELD_NUMBER: _ClassVar[int]
     WEIGHT_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    BANNED_UNTIL_FIELD_NUMBER: _ClassVar[int]
     operator: str
     consensus_pubkey: bytes
     worker_pubkey: bytes
@@ -33,7 +34,8 @@ class Host(_message.Message):
     moniker: str
     weight: int
     status: HostStatus
-    def __init__(self, operator: _Optional[str] = ..., consensus_pubkey: _Optional[bytes] = ..., worker_pubkey: _Optional[bytes] = ..., endpoint: _Optional[str] = ..., moniker: _Optional[str] = ..., weight: _Optional[int] = ..., status: _Optional[_Union[HostStatus, str]] = ...) -> None: ...
+    banned_until: int
+    def __init__(self, operator: _Optional[str] = ..., consensus_pubkey: _Optional[bytes] = ..., worker_pubkey: _Optional[bytes] = ..., endpoint: _Optional[str] = ..., moniker: _Optional[str] = ..., weight: _Optional[int] = ..., status: _Optional[_Union[HostStatus, str]] = ..., banned_until: _Optional[int] = ...) -> None: ...
 
 class GenesisState(_message.Message):
     __slots__ = ("hosts",)

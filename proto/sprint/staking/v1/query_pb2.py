@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from sprint.staking.v1 import staking_pb2 as sprint_dot_staking_dot_v1_dot_staking__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsprint/staking/v1/query.proto\x12\x11sprint.staking.v1\x1a\x1fsprint/staking/v1/staking.proto\"\x14\n\x12QueryParamsRequest\"@\n\x13QueryParamsResponse\x12)\n\x06params\x18\x01 \x01(\x0b\x32\x19.sprint.staking.v1.Params\"%\n\x11QueryStakeRequest\x12\x10\n\x08operator\x18\x01 \x01(\t\"Z\n\x12QueryStakeResponse\x12\x0e\n\x06\x62onded\x18\x01 \x01(\t\x12\x34\n\tunbonding\x18\x02 \x03(\x0b\x32!.sprint.staking.v1.UnbondingEntry2\xb6\x01\n\x05Query\x12W\n\x06Params\x12%.sprint.staking.v1.QueryParamsRequest\x1a&.sprint.staking.v1.QueryParamsResponse\x12T\n\x05Stake\x12$.sprint.staking.v1.QueryStakeRequest\x1a%.sprint.staking.v1.QueryStakeResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsprint/staking/v1/query.proto\x12\x11sprint.staking.v1\x1a\x1fsprint/staking/v1/staking.proto\"\x14\n\x12QueryParamsRequest\"@\n\x13QueryParamsResponse\x12)\n\x06params\x18\x01 \x01(\x0b\x32\x19.sprint.staking.v1.Params\"%\n\x11QueryStakeRequest\x12\x10\n\x08operator\x18\x01 \x01(\t\"\x99\x01\n\x12QueryStakeResponse\x12\x0e\n\x06\x62onded\x18\x01 \x01(\t\x12\x34\n\tunbonding\x18\x02 \x03(\x0b\x32!.sprint.staking.v1.UnbondingEntry\x12+\n\x05locks\x18\x03 \x03(\x0b\x32\x1c.sprint.staking.v1.StakeLock\x12\x10\n\x08unlocked\x18\x04 \x01(\t2\xb6\x01\n\x05Query\x12W\n\x06Params\x12%.sprint.staking.v1.QueryParamsRequest\x1a&.sprint.staking.v1.QueryParamsResponse\x12T\n\x05Stake\x12$.sprint.staking.v1.QueryStakeRequest\x1a%.sprint.staking.v1.QueryStakeResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,8 +38,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_QUERYPARAMSRESPONSE']._serialized_end=171
   _globals['_QUERYSTAKEREQUEST']._serialized_start=173
   _globals['_QUERYSTAKEREQUEST']._serialized_end=210
-  _globals['_QUERYSTAKERESPONSE']._serialized_start=212
-  _globals['_QUERYSTAKERESPONSE']._serialized_end=302
-  _globals['_QUERY']._serialized_start=305
-  _globals['_QUERY']._serialized_end=487
+  _globals['_QUERYSTAKERESPONSE']._serialized_start=213
+  _globals['_QUERYSTAKERESPONSE']._serialized_end=366
+  _globals['_QUERY']._serialized_start=369
+  _globals['_QUERY']._serialized_end=551
 # @@protoc_insertion_point(module_scope)

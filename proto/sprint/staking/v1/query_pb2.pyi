@@ -23,9 +23,13 @@ class QueryStakeRequest(_message.Message):
     def __init__(self, operator: _Optional[str] = ...) -> None: ...
 
 class QueryStakeResponse(_message.Message):
-    __slots__ = ("bonded", "unbonding")
+    __slots__ = ("bonded", "unbonding", "locks", "unlocked")
     BONDED_FIELD_NUMBER: _ClassVar[int]
     UNBONDING_FIELD_NUMBER: _ClassVar[int]
+    LOCKS_FIELD_NUMBER: _ClassVar[int]
+    UNLOCKED_FIELD_NUMBER: _ClassVar[int]
     bonded: str
     unbonding: _containers.RepeatedCompositeFieldContainer[_staking_pb2.UnbondingEntry]
-    def __init__(self, bonded: _Optional[str] = ..., unbonding: _Optional[_Iterable[_Union[_staking_pb2.UnbondingEntry, _Mapping]]] = ...) -> None: ...
+    locks: _containers.RepeatedCompositeFieldContainer[_staking_pb2.StakeLock]
+    unlocked: str
+    def __init__(self, bonded: _Optional[str] = ..., unbonding: _Optional[_Iterable[_Union[_staking_pb2.UnbondingEntry, _Mapping]]] = ..., locks: _Optional[_Iterable[_Union[_staking_pb2.StakeLock, _Mapping]]] = ..., unlocked: _Optional[str] = ...) -> None: ...

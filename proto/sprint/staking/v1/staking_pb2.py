@@ -24,19 +24,21 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fsprint/staking/v1/staking.proto\x12\x11sprint.staking.v1\"m\n\x06Params\x12\x12\n\nbond_denom\x18\x01 \x01(\t\x12\x16\n\x0emin_collateral\x18\x02 \x01(\t\x12\x18\n\x10unbonding_blocks\x18\x03 \x01(\x04\x12\x1d\n\x15max_unbonding_entries\x18\x04 \x01(\r\"(\n\x04\x42ond\x12\x10\n\x08operator\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\"f\n\x0eUnbondingEntry\x12\x10\n\x08operator\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\x12\x19\n\x11\x63ompletion_height\x18\x03 \x01(\x03\x12\x17\n\x0f\x63reation_height\x18\x04 \x01(\x03\"\x97\x01\n\x0cGenesisState\x12)\n\x06params\x18\x01 \x01(\x0b\x32\x19.sprint.staking.v1.Params\x12&\n\x05\x62onds\x18\x02 \x03(\x0b\x32\x17.sprint.staking.v1.Bond\x12\x34\n\tunbonding\x18\x03 \x03(\x0b\x32!.sprint.staking.v1.UnbondingEntryb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fsprint/staking/v1/staking.proto\x12\x11sprint.staking.v1\"\x89\x02\n\x06Params\x12\x12\n\nbond_denom\x18\x01 \x01(\t\x12\x16\n\x0emin_collateral\x18\x02 \x01(\t\x12\x18\n\x10unbonding_blocks\x18\x03 \x01(\x04\x12\x1d\n\x15max_unbonding_entries\x18\x04 \x01(\r\x12\x19\n\x11min_lockup_blocks\x18\x05 \x01(\x04\x12\x19\n\x11max_lockup_blocks\x18\x06 \x01(\x04\x12\x1a\n\x12min_release_blocks\x18\x07 \x01(\x04\x12\x1b\n\x13malicious_slash_bps\x18\x08 \x01(\r\x12\x17\n\x0f\x66\x61ult_slash_bps\x18\t \x01(\r\x12\x12\n\nban_blocks\x18\n \x01(\x04\"D\n\tStakeLock\x12\x10\n\x08operator\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\x12\x15\n\runlock_height\x18\x03 \x01(\x03\"(\n\x04\x42ond\x12\x10\n\x08operator\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\"f\n\x0eUnbondingEntry\x12\x10\n\x08operator\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\x12\x19\n\x11\x63ompletion_height\x18\x03 \x01(\x03\x12\x17\n\x0f\x63reation_height\x18\x04 \x01(\x03\"\xc4\x01\n\x0cGenesisState\x12)\n\x06params\x18\x01 \x01(\x0b\x32\x19.sprint.staking.v1.Params\x12&\n\x05\x62onds\x18\x02 \x03(\x0b\x32\x17.sprint.staking.v1.Bond\x12\x34\n\tunbonding\x18\x03 \x03(\x0b\x32!.sprint.staking.v1.UnbondingEntry\x12+\n\x05locks\x18\x04 \x03(\x0b\x32\x1c.sprint.staking.v1.StakeLockb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sprint.staking.v1.staking_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PARAMS']._serialized_start=54
-  _globals['_PARAMS']._serialized_end=163
-  _globals['_BOND']._serialized_start=165
-  _globals['_BOND']._serialized_end=205
-  _globals['_UNBONDINGENTRY']._serialized_start=207
-  _globals['_UNBONDINGENTRY']._serialized_end=309
-  _globals['_GENESISSTATE']._serialized_start=312
-  _globals['_GENESISSTATE']._serialized_end=463
+  _globals['_PARAMS']._serialized_start=55
+  _globals['_PARAMS']._serialized_end=320
+  _globals['_STAKELOCK']._serialized_start=322
+  _globals['_STAKELOCK']._serialized_end=390
+  _globals['_BOND']._serialized_start=392
+  _globals['_BOND']._serialized_end=432
+  _globals['_UNBONDINGENTRY']._serialized_start=434
+  _globals['_UNBONDINGENTRY']._serialized_end=536
+  _globals['_GENESISSTATE']._serialized_start=539
+  _globals['_GENESISSTATE']._serialized_end=735
 # @@protoc_insertion_point(module_scope)

@@ -6,16 +6,38 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Params(_message.Message):
-    __slots__ = ("bond_denom", "min_collateral", "unbonding_blocks", "max_unbonding_entries")
+    __slots__ = ("bond_denom", "min_collateral", "unbonding_blocks", "max_unbonding_entries", "min_lockup_blocks", "max_lockup_blocks", "min_release_blocks", "malicious_slash_bps", "fault_slash_bps", "ban_blocks")
     BOND_DENOM_FIELD_NUMBER: _ClassVar[int]
     MIN_COLLATERAL_FIELD_NUMBER: _ClassVar[int]
     UNBONDING_BLOCKS_FIELD_NUMBER: _ClassVar[int]
     MAX_UNBONDING_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    MIN_LOCKUP_BLOCKS_FIELD_NUMBER: _ClassVar[int]
+    MAX_LOCKUP_BLOCKS_FIELD_NUMBER: _ClassVar[int]
+    MIN_RELEASE_BLOCKS_FIELD_NUMBER: _ClassVar[int]
+    MALICIOUS_SLASH_BPS_FIELD_NUMBER: _ClassVar[int]
+    FAULT_SLASH_BPS_FIELD_NUMBER: _ClassVar[int]
+    BAN_BLOCKS_FIELD_NUMBER: _ClassVar[int]
     bond_denom: str
     min_collateral: str
     unbonding_blocks: int
     max_unbonding_entries: int
-    def __init__(self, bond_denom: _Optional[str] = ..., min_collateral: _Optional[str] = ..., unbonding_blocks: _Optional[int] = ..., max_unbonding_entries: _Optional[int] = ...) -> None: ...
+    min_lockup_blocks: int
+    max_lockup_blocks: int
+    min_release_blocks: int
+    malicious_slash_bps: int
+    fault_slash_bps: int
+    ban_blocks: int
+    def __init__(self, bond_denom: _Optional[str] = ..., min_collateral: _Optional[str] = ..., unbonding_blocks: _Optional[int] = ..., max_unbonding_entries: _Optional[int] = ..., min_lockup_blocks: _Optional[int] = ..., max_lockup_blocks: _Optional[int] = ..., min_release_blocks: _Optional[int] = ..., malicious_slash_bps: _Optional[int] = ..., fault_slash_bps: _Optional[int] = ..., ban_blocks: _Optional[int] = ...) -> None: ...
+
+class StakeLock(_message.Message):
+    __slots__ = ("operator", "amount", "unlock_height")
+    OPERATOR_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    UNLOCK_HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    operator: str
+    amount: str
+    unlock_height: int
+    def __init__(self, operator: _Optional[str] = ..., amount: _Optional[str] = ..., unlock_height: _Optional[int] = ...) -> None: ...
 
 class Bond(_message.Message):
     __slots__ = ("operator", "amount")
@@ -38,11 +60,13 @@ class UnbondingEntry(_message.Message):
     def __init__(self, operator: _Optional[str] = ..., amount: _Optional[str] = ..., completion_height: _Optional[int] = ..., creation_height: _Optional[int] = ...) -> None: ...
 
 class GenesisState(_message.Message):
-    __slots__ = ("params", "bonds", "unbonding")
+    __slots__ = ("params", "bonds", "unbonding", "locks")
     PARAMS_FIELD_NUMBER: _ClassVar[int]
     BONDS_FIELD_NUMBER: _ClassVar[int]
     UNBONDING_FIELD_NUMBER: _ClassVar[int]
+    LOCKS_FIELD_NUMBER: _ClassVar[int]
     params: Params
     bonds: _containers.RepeatedCompositeFieldContainer[Bond]
     unbonding: _containers.RepeatedCompositeFieldContainer[UnbondingEntry]
-    def __init__(self, params: _Optional[_Union[Params, _Mapping]] = ..., bonds: _Optional[_Iterable[_Union[Bond, _Mapping]]] = ..., unbonding: _Optional[_Iterable[_Union[UnbondingEntry, _Mapping]]] = ...) -> None: ...
+    locks: _containers.RepeatedCompositeFieldContainer[StakeLock]
+    def __init__(self, params: _Optional[_Union[Params, _Mapping]] = ..., bonds: _Optional[_Iterable[_Union[Bond, _Mapping]]] = ..., unbonding: _Optional[_Iterable[_Union[UnbondingEntry, _Mapping]]] = ..., locks: _Optional[_Iterable[_Union[StakeLock, _Mapping]]] = ...) -> None: ...

@@ -132,7 +132,7 @@ def test_unstake_more_than_bonded_or_too_many_entries_is_refused():
     assert keepers.staking.bonded(store, A) == 997
 
 
-def test_end_block_releases_by_completion_height_then_operator_bytes():
+def test_end_block_releases_linearly_by_completion_height_then_operator_bytes():
     store, keepers = setup(unbonding_blocks=3)
     for op in (A, B, C):
         keepers.staking.stake(ctx_at(store, 1), op, 1000)
@@ -144,13 +144,21 @@ def test_end_block_releases_by_completion_height_then_operator_bytes():
     for height in range(2, 8):
         ctx = ctx_at(store, height)
         keepers.staking.end_block(ctx)
-        released += [(height, dict(e.attributes)["operator"], dict(e.attributes)["amount"])
-                     for e in ctx.events if e.type == "unbonding_complete"]
+        released += [(height, e.type[10:], dict(e.attributes)["operator"], dict(e.attributes)["amount"])
+                     for e in ctx.events if e.type in ("unbonding_release", "unbonding_complete")]
         assert invariants_hold(store, keepers)
     by = {k.address: k.bech32 for k in KEYS}
-    at_5 = sorted([(A, "10usprint"), (C, "30usprint")])  # same height: operator bytes decide
-    assert released == [(4, by[B], "20usprint")] + [(5, by[op], amount) for op, amount in at_5] + \
-        [(6, by[A], "40usprint")]
+    a, b, c = by[A], by[B], by[C]
+    a_c = [(a, "A"), (c, "C")] if A < C else [(c, "C"), (a, "A")]  # same completion height: operator bytes
+    # each block releases remaining // blocks left (this one included); the last block the rest
+    shares = {("A", 3): "3", ("A", 4): "3", ("A", 5): "4", ("C", 3): "10", ("C", 4): "10", ("C", 5): "10"}
+    expected = [(2, "release", b, "6usprint"),
+                (3, "release", b, "7usprint")] + [(3, "release", op, shares[n, 3] + "usprint") for op, n in a_c] + \
+        [(4, "complete", b, "7usprint")] + [(4, "release", op, shares[n, 4] + "usprint") for op, n in a_c] + \
+        [(4, "release", a, "13usprint")] + \
+        [(5, "complete", op, shares[n, 5] + "usprint") for op, n in a_c] + [(5, "release", a, "13usprint"),
+                                                                            (6, "complete", a, "14usprint")]
+    assert released == expected
     assert keepers.bank.balance(store, A, DENOM) == INITIAL_BALANCE - 1000 + 50
     assert list(store.iterate(keys.UNBONDING_QUEUE_PREFIX)) == []
     assert list(store.iterate(keys.UNBONDING_BY_OPERATOR_PREFIX)) == []
