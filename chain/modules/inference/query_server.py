@@ -11,6 +11,7 @@ from sprint.inference.v1 import query_pb2
 from sprint.inference.v1.inference_pb2 import JOB_STATUS_UNSPECIFIED
 
 from chain.modules.auth.query_server import parse_address
+from chain.modules.inference.verification import AUDIT_METHODS
 from chain.query import QueryMethod, not_found
 
 SERVICE = "/sprint.inference.v1.Query/"
@@ -85,4 +86,4 @@ METHODS = [
     QueryMethod(SERVICE + "Models", query_pb2.QueryModelsRequest, models),
     QueryMethod(SERVICE + "Job", query_pb2.QueryJobRequest, job),
     QueryMethod(SERVICE + "Jobs", query_pb2.QueryJobsRequest, jobs),
-]
+] + AUDIT_METHODS
