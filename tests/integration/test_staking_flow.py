@@ -1,4 +1,4 @@
-"""In-process App blocks: register -> stake -> unstake -> release after the lock-up -> slash
+"""In-process App blocks: register -> stake -> unstake -> linear release over the unbonding period -> slash
 (including a pending unbonding entry), with the bank supply invariant and the staking invariant
 (bonds + unbonding == staking module balance) checked after every block, then an export/import."""
 
@@ -59,9 +59,10 @@ class Chain:
         return staking_query.QueryStakeResponse.FromString(resp.value)
 
 
-def released(block) -> list[str]:
-    return [dict((a.key, a.value) for a in e.attributes)["amount"]
-            for e in block.response.events if e.type == "unbonding_complete"]
+def released(block) -> list[tuple[str, str]]:
+    """("release" | "complete", amount) of the block's unbonding events."""
+    return [(e.type[10:], dict((a.key, a.value) for a in e.attributes)["amount"])
+            for e in block.response.events if e.type in ("unbonding_release", "unbonding_complete")]
 
 
 @pytest.fixture()
@@ -82,10 +83,12 @@ def test_register_stake_unstake_release_slash(chain):
     assert chain.bonded() == 1_500_000
     assert [(e.amount, e.completion_height) for e in chain.query_stake().unbonding] == \
         [("1000000", unstaked_at + LOCKUP)]
-    for _ in range(LOCKUP - 1):  # locked: nothing comes back before the completion height
-        assert released(chain.block()) == []
-        assert balance(app, HOST.address) == INITIAL_BALANCE - paid
-    assert released(chain.block()) == ["1000000usprint"]
+    # released linearly: each block remaining // blocks left (this one included), the last the rest
+    assert released(chain.block()) == [("release", "333333usprint")]
+    assert balance(app, HOST.address) == INITIAL_BALANCE - paid + 333_333
+    assert [e.amount for e in chain.query_stake().unbonding] == ["666667"]
+    assert released(chain.block()) == [("release", "333333usprint")]
+    assert released(chain.block()) == [("complete", "333334usprint")]
     assert app.height == unstaked_at + LOCKUP
     assert balance(app, HOST.address) == INITIAL_BALANCE - paid + 1_000_000
     assert list(chain.query_stake().unbonding) == []
@@ -95,29 +98,32 @@ def test_register_stake_unstake_release_slash(chain):
     paid += FEE
     supply = app.keepers.bank.supply(app.committed_store(), "usprint")
     chain.slash_at[second + 1] = 5000
-    block = chain.block()
-    assert chain.slashed == [550_000 + 200_000]
+    block = chain.block()  # releases 400000 // 3 = 133333, then the slash halves the bond and the rest
+    assert released(block) == [("release", "133333usprint")]
+    assert chain.slashed == [550_000 + 133_333]
     slash = [dict((a.key, a.value) for a in e.attributes) for e in block.response.events if e.type == "slash"]
-    assert slash == [{"host": HOST.bech32, "amount": "750000usprint", "reason": "rejected proof",
+    assert slash == [{"host": HOST.bech32, "amount": "683333usprint", "reason": "rejected proof",
                       "fraction_bps": "5000"}]
-    assert app.keepers.bank.supply(app.committed_store(), "usprint") == supply - 750_000
+    minted = sum(int(dict((a.key, a.value) for a in e.attributes)["amount"].removesuffix("usprint"))
+                 for e in block.response.events if e.type == "mint")  # block issuance (rewards module)
+    assert app.keepers.bank.supply(app.committed_store(), "usprint") == supply + minted - 683_333
     assert chain.bonded() == 550_000
     assert not app.keepers.staking.meets_min_collateral(app.committed_store(), HOST.address)
     assert chain.query_stake().bonded == "550000"
-    while app.height < second + LOCKUP - 1:
-        assert released(chain.block()) == []
-    assert released(chain.block()) == ["200000usprint"]
-    assert balance(app, HOST.address) == INITIAL_BALANCE - paid + 1_000_000 + 200_000
+    assert released(chain.block()) == [("release", "66667usprint")]  # 133334 // 2
+    assert released(chain.block()) == [("complete", "66667usprint")]
+    assert app.height == second + LOCKUP
+    assert balance(app, HOST.address) == INITIAL_BALANCE - paid + 1_000_000 + 133_333 + 66_667 + 66_667
 
 
 def test_export_after_activity_reimports_to_the_same_state(chain):
     chain.block(register_host_msg(HOST, 0, collateral=2 * MIN))
     chain.block(unstake_msg(HOST.bech32, 1_500_000))  # below the minimum, entry pending
     chain.slash_at[chain.app.height + 1] = 1000
-    chain.block()
+    chain.block()  # releases 1500000 // 3, then slashes 10% of the bond and of the rest
     exported = chain.app.export_genesis()
     assert exported["staking"]["bonds"] == [{"operator": HOST.bech32, "amount": "450000"}]
-    assert [e["amount"] for e in exported["staking"]["unbonding"]] == ["1350000"]
+    assert [e["amount"] for e in exported["staking"]["unbonding"]] == ["900000"]
     again = new_app(MemoryDB(), exported)
     run_block(again)
     assert again.export_genesis()["staking"] == exported["staking"]

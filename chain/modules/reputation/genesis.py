@@ -56,6 +56,7 @@ def init_genesis(store, keeper: ReputationKeeper, state: dict | None) -> None:
 
 
 def export_genesis(store, keeper: ReputationKeeper) -> dict:
-    params = json_format.MessageToDict(keeper.get_params(store), preserving_proto_field_name=True)
+    params = json_format.MessageToDict(keeper.get_params(store), preserving_proto_field_name=True,
+                                       always_print_fields_with_no_presence=True)  # zeros too: omitted = default
     hosts = [json_format.MessageToDict(rep, preserving_proto_field_name=True) for _, rep in keeper.iterate(store)]
     return {"params": params, "hosts": hosts}

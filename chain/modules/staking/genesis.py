@@ -158,7 +158,8 @@ def export_genesis(store, keeper: StakingKeeper) -> dict:
     bonds = [{"operator": encode_address(op), "amount": str(amount)} for op, amount in keeper.iterate_bonds(store)]
     unbonding = [json_format.MessageToDict(e, preserving_proto_field_name=True)
                  for _, e in keeper.iterate_unbonding(store)]
-    params = json_format.MessageToDict(keeper.get_params(store), preserving_proto_field_name=True)
+    params = json_format.MessageToDict(keeper.get_params(store), preserving_proto_field_name=True,
+                                       always_print_fields_with_no_presence=True)  # zeros too: omitted = default
     locks = [json_format.MessageToDict(StakeLock(operator=encode_address(op), amount=str(amount),
                                                  unlock_height=height), preserving_proto_field_name=True)
              for op, height, amount in keeper.iterate_locks(store)]
