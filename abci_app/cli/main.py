@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from abci_app.cli.common import run_cli
+from abci_app.cli.inference_cmd import register_commands as register_inference_commands
 from abci_app.cli.keys_cmd import keys
 from abci_app.cli.node_cmd import devnet, init, start
 from abci_app.cli.query_cmd import query
@@ -22,6 +23,7 @@ def cli() -> None:
 for command in (init, start, devnet, testnet, keys, tx, query):
     cli.add_command(command)
 register_staking_commands(tx, query)
+register_inference_commands(cli, tx, query)
 
 
 def main(argv: list[str] | None = None) -> None:

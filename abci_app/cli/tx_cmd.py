@@ -158,10 +158,11 @@ def _describe_message(message) -> list[str]:
 
 def run_tx(*, home: str, keyring_backend: str, from_key: str, node: str | None, chain_id: str | None,
            messages_for, gas: str, fees: str | None, gas_prices: str | None, gas_adjustment: str,
-           memo: str, yes: bool, wait: bool, wait_timeout: float, output: str) -> None:
+           memo: str, yes: bool, wait: bool, wait_timeout: float, output: str, finish=None) -> None:
     """Shared body of every `sprintd tx ...` command.
 
     `messages_for(signer_address) -> list[Any]` builds the messages once the signer is known.
+    `finish(client, broadcast_response)`, when given, replaces the default wait-and-print step.
     """
     gas_value = parse_gas_option(gas)
     if fees is not None and gas_prices is not None:
@@ -200,6 +201,9 @@ def run_tx(*, home: str, keyring_backend: str, from_key: str, node: str | None, 
             if not confirmed:
                 raise CliError("transaction cancelled; nothing was broadcast")
         response = broadcast_plan(client, key, plan)
+        if finish is not None:
+            finish(client, response)
+            return
         _finish(client, response, wait, wait_timeout, output)
 
 
