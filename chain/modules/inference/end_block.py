@@ -20,8 +20,6 @@ from chain.modules.inference import executor
 from chain.modules.inference.msg_server import current_epoch, pay_from_escrow
 from chain.tx.crypto import decode_address, encode_address
 
-DEFAULT_EXPIRED_RATING_PPM = 500_000
-
 
 def end_block(ctx: Context, keepers) -> None:
     """Draw executors for this block's jobs, expire overdue jobs, then run the verification part."""
@@ -31,14 +29,12 @@ def end_block(ctx: Context, keepers) -> None:
 
 
 def candidates(ctx: Context, keepers) -> list[tuple[bytes, int]]:
-    """(operator, draw weight) of every host with weight > 0 that is not BANNED, ascending."""
-    reputation = getattr(keepers, "reputation", None)
-    rows = []
-    for operator, host in keepers.hosts.iterate_hosts(ctx.store):
-        if host.weight > 0 and host.status != HOST_STATUS_BANNED:
-            score = reputation.score_ppm(ctx.store, operator) if reputation is not None else 0
-            rows.append((operator, executor.draw_weight(host.weight, score)))
-    return rows
+    """(operator, draw weight) of every host with weight > 0 that is not BANNED, ascending; draw
+    weight = weight x (500000 + score_ppm // 2) with the reputation keeper's scheduling score."""
+    scores = keepers.reputation.scores(ctx.store)
+    return [(operator, executor.draw_weight(host.weight, scores.get(operator, 0)))
+            for operator, host in keepers.hosts.iterate_hosts(ctx.store)
+            if host.weight > 0 and host.status != HOST_STATUS_BANNED]
 
 
 def draw_executors(ctx: Context, keepers) -> None:
@@ -81,19 +77,11 @@ def _expire(ctx: Context, keepers, job: Job, reason: str) -> None:
 
 
 def _penalise(ctx: Context, keepers, operator: bytes, job_id: int) -> None:
-    reputation = getattr(keepers, "reputation", None)
-    if reputation is not None:
-        reputation.record_job(ctx.store, operator, current_epoch(ctx, keepers), _expired_rating(ctx, reputation), 0)
-    slash_fault = getattr(keepers.staking, "slash_fault", None)
-    if slash_fault is not None:
-        slash_fault(ctx, operator, f"inference job {job_id} expired without a result")
-
-
-def _expired_rating(ctx: Context, reputation) -> int:
-    get_params = getattr(reputation, "get_params", None)
-    if get_params is None:
-        return DEFAULT_EXPIRED_RATING_PPM
-    return getattr(get_params(ctx.store), "expired_rating_ppm", DEFAULT_EXPIRED_RATING_PPM)
+    """An expired job counts against its executor: reputation rating and a fault slash."""
+    reputation = keepers.reputation
+    rating = reputation.get_params(ctx.store).expired_rating_ppm
+    reputation.record_job(ctx.store, operator, current_epoch(ctx, keepers), rating, 0, completed=False)
+    keepers.staking.slash_fault(ctx, operator, f"inference job {job_id} expired without a result")
 
 
 def _verification_end_block(ctx: Context, keepers) -> None:

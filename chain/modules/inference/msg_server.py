@@ -138,9 +138,7 @@ def handle_submit(ctx: Context, keepers, msg: MsgSubmitInference) -> int:
               status=JOB_STATUS_PENDING)
     inference.set_job(ctx.store, job)
     inference.queue_new_job(ctx.store, job.id)
-    reputation = getattr(keepers, "reputation", None)
-    if reputation is not None:
-        reputation.record_request(ctx.store, current_epoch(ctx, keepers))
+    keepers.reputation.record_request(ctx.store, current_epoch(ctx, keepers))
     ctx.emit("inference_submitted", ("job_id", str(job.id)), ("requester", msg.requester), ("model", msg.model),
              ("prompt_size", str(prompt_size)), ("max_tokens", str(msg.max_tokens)),
              ("max_fee", f"{msg.max_fee}{params.fee_denom}"), ("deadline_height", str(job.deadline_height)))
@@ -245,8 +243,7 @@ def handle_result(ctx: Context, keepers, msg: MsgInferenceResult) -> None:
     pay_from_escrow(ctx, keepers, job.requester, params.fee_denom, job.max_fee - cost)
     sprint_params = keepers.sprint.get_params(ctx.store)
     epoch = epoch_number(sprint_params, ctx.block.height)
-    reputation = getattr(keepers, "reputation", None)
-    job.validation_ppm = reputation.validation_ppm(ctx.store, executor, epoch) if reputation is not None else PPM
+    job.validation_ppm = keepers.reputation.validation_ppm(ctx.store, executor, epoch)
     if msg.result_blob_sha256:
         job.result_blob_sha256, job.result_size = msg.result_blob_sha256, msg.result_size
     else:
@@ -257,8 +254,7 @@ def handle_result(ctx: Context, keepers, msg: MsgInferenceResult) -> None:
     job.status = JOB_STATUS_COMPLETED
     inference.set_job(ctx.store, job)
     inference.add_audit(ctx.store, job.audit_epoch, job.id)
-    if reputation is not None:
-        reputation.record_job(ctx.store, executor, epoch, PPM, cost)
+    keepers.reputation.record_job(ctx.store, executor, epoch, PPM, cost, completed=True)
     ctx.emit("inference_result", ("job_id", str(job.id)), ("executor", job.executor),
              ("output_tokens", str(count)), ("cost", f"{cost}{params.fee_denom}"),
              ("refund", f"{job.max_fee - cost}{params.fee_denom}"), ("audit_epoch", str(job.audit_epoch)),
