@@ -37,6 +37,12 @@ STAKING_MODULE = "staking"
 STAKING_MODULE_ADDRESS = encode_address(module_address(STAKING_MODULE))
 DEFAULT_COLLATERAL = 10 * DEFAULT_MIN_COLLATERAL  # usprint bonded per genesis host (10,000 SPRINT)
 DEV_UNBONDING_BLOCKS = 20  # devnet/testnet lock-up: seconds, not days
+# devnet/testnet staking params (proto JSON): new stake locked 2..5 blocks, unbonding released
+# linearly over 5..20 blocks, bans of 50 blocks; slash fractions keep the chain's defaults.
+DEV_STAKING_PARAMS = {"unbonding_blocks": str(DEV_UNBONDING_BLOCKS), "min_lockup_blocks": "2",
+                      "max_lockup_blocks": "5", "min_release_blocks": "5", "ban_blocks": "50"}
+# devnet/testnet reputation params: full reputation after 5 honest epochs (the chain default is 30).
+DEV_REPUTATION_PARAMS = {"full_reputation_epochs": "5"}
 
 
 class GenesisError(ValueError):
@@ -125,6 +131,24 @@ def add_sprint_params(app_state: dict, epoch_length: int | None = None, override
     except TxError as err:
         raise GenesisError(err.log) from None
     app_state["sprint"] = {"params": params}
+    return app_state
+
+
+def add_reputation_params(app_state: dict, overrides: dict | None = None) -> dict:
+    """Write app_state["reputation"] = {"params": ..., "hosts": []}, in place, and return app_state:
+    the chain's defaults with DEV_REPUTATION_PARAMS, then `overrides` (proto JSON names). Raises
+    GenesisError when the result is not a valid reputation genesis."""
+    from chain.errors import TxError
+    from chain.modules.reputation.genesis import default_genesis, validate_genesis
+
+    section = default_genesis()
+    section["params"].update(DEV_REPUTATION_PARAMS)
+    section["params"].update(overrides or {})
+    try:
+        validate_genesis(section)
+    except TxError as err:
+        raise GenesisError(err.log) from None
+    app_state["reputation"] = section
     return app_state
 
 

@@ -49,10 +49,11 @@ from abci_app.node_config import APP_TOML, NodeConfig
 from genesis.app_state import (
     BASE_DENOM,
     DEFAULT_COLLATERAL,
-    DEV_UNBONDING_BLOCKS,
+    DEV_STAKING_PARAMS,
     GenesisError,
     add_bonds,
     add_genesis_models,
+    add_reputation_params,
     add_sprint_params,
     build_app_state,
 )
@@ -218,10 +219,11 @@ def _create(home, chain_id, names, amount, host, p2p_port, rpc_port, abci_port, 
         host_entry = _host_entry(home, validator, operator, worker, addrs["grpc_address"], moniker,
                                  host_options["collateral"])
         app_state["hosts"] = {"hosts": [host_entry["genesis"]]}
-        # A short lock-up lets `sprintd tx staking unstake` complete in seconds.
+        # Short lock-ups and release let `sprintd tx staking unstake` complete in seconds.
         add_bonds(app_state, [(operator["address"], host_options["collateral"])],
-                  params={"unbonding_blocks": str(DEV_UNBONDING_BLOCKS)})
+                  params=dict(DEV_STAKING_PARAMS))
         add_sprint_params(app_state, host_options["epoch_length"], host_options["sprint_params"])
+        add_reputation_params(app_state)
         model_blobs = add_genesis_models(app_state)  # the generated "tiny-lm"
     except GenesisError as err:
         raise CliError(f"cannot build the devnet genesis: {err}") from None

@@ -63,10 +63,11 @@ from abci_app.node_config import NodeConfig
 from genesis.app_state import (
     BASE_DENOM,
     DEFAULT_COLLATERAL,
-    DEV_UNBONDING_BLOCKS,
+    DEV_STAKING_PARAMS,
     GenesisError,
     add_bonds,
     add_genesis_models,
+    add_reputation_params,
     add_sprint_params,
     build_app_state,
 )
@@ -402,11 +403,12 @@ def plan_testnet(opts: TestnetOptions) -> dict:
     } for n in nodes]}
     try:
         add_bonds(app_state, [(n["operator"]["address"], opts.collateral) for n in nodes],
-                  params={"unbonding_blocks": str(DEV_UNBONDING_BLOCKS)})
+                  params=dict(DEV_STAKING_PARAMS))
     except GenesisError as err:  # pragma: no cover - would be a bug in this generator
         raise CliError(f"cannot bond the genesis hosts: {err}") from None
     try:
         add_sprint_params(app_state, opts.epoch_length)
+        add_reputation_params(app_state)
     except GenesisError as err:  # pragma: no cover - validate_options checked the epoch length
         raise CliError(f"cannot set the Sprint params: {err}") from None
     model_blobs = add_genesis_models(app_state)  # the generated "tiny-lm"; each node home stores its weights

@@ -130,7 +130,8 @@ def fetch_host(client: NodeClient, operator: str):
 def host_dict(host) -> dict:
     return {"operator": host.operator, "consensus_pubkey": base64.b64encode(host.consensus_pubkey).decode(),
             "worker_pubkey": base64.b64encode(host.worker_pubkey).decode(), "endpoint": host.endpoint, "moniker": host.moniker,
-            "weight": str(host.weight), "status": _HOST_STATUS.get(host.status, str(host.status))}
+            "weight": str(host.weight), "status": _HOST_STATUS.get(host.status, str(host.status)),
+            "banned_until": str(host.banned_until)}
 
 
 # ---------------------------------------------------------------------- tx commands
@@ -264,9 +265,13 @@ def stake_query_cmd(address: str, node, home: str, output: str) -> None:
         resp = _query(client, "staking", "Stake", query_pb2.QueryStakeRequest(operator=address))
     entries = [{"amount": e.amount, "completion_height": str(e.completion_height),
                 "creation_height": str(e.creation_height)} for e in resp.unbonding]
-    lines = [f"bonded: {resp.bonded}{DENOM}"] + [
-        f"unbonding: {e['amount']}{DENOM} released at the end of block {e['completion_height']}" for e in entries]
-    emit({"operator": address, "bonded": resp.bonded, "unbonding": entries}, output, lines)
+    locks = [{"amount": lock.amount, "unlock_height": str(lock.unlock_height)} for lock in resp.locks]
+    lines = [f"bonded: {resp.bonded}{DENOM} (unlocked: {resp.unlocked or '0'}{DENOM})"] + [
+        f"locked: {lock['amount']}{DENOM} until block {lock['unlock_height']}" for lock in locks] + [
+        f"unbonding: {e['amount']}{DENOM} released linearly, the last part at the end of block "
+        f"{e['completion_height']}" for e in entries]
+    emit({"operator": address, "bonded": resp.bonded, "unlocked": resp.unlocked or "0", "locks": locks,
+          "unbonding": entries}, output, lines)
 
 
 @staking_query.command("params")
@@ -274,13 +279,17 @@ def stake_query_cmd(address: str, node, home: str, output: str) -> None:
 @home_option
 @output_option
 def params_query_cmd(node, home: str, output: str) -> None:
-    """Bond denom, minimum host collateral, unbonding lock-up and entry limit."""
+    """Bond denom, minimum host collateral, unbonding, stake lock-up, slash fractions and ban length."""
     from sprint.staking.v1 import query_pb2
 
     with node_errors(), node_client(node, home) as client:
         params = _query(client, "staking", "Params", query_pb2.QueryParamsRequest()).params
     data = {"bond_denom": params.bond_denom, "min_collateral": params.min_collateral,
-            "unbonding_blocks": str(params.unbonding_blocks), "max_unbonding_entries": params.max_unbonding_entries}
+            "unbonding_blocks": str(params.unbonding_blocks), "max_unbonding_entries": params.max_unbonding_entries,
+            "min_lockup_blocks": str(params.min_lockup_blocks), "max_lockup_blocks": str(params.max_lockup_blocks),
+            "min_release_blocks": str(params.min_release_blocks),
+            "malicious_slash_bps": params.malicious_slash_bps, "fault_slash_bps": params.fault_slash_bps,
+            "ban_blocks": str(params.ban_blocks)}
     emit({"params": data}, output, [f"{k}: {v}" for k, v in data.items()])
 
 
