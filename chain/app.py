@@ -23,6 +23,7 @@ from chain.apphash import compute_app_hash
 from chain.context import BlockInfo, Context, Event
 from chain.errors import TxError
 from chain.gas import GasMeter
+from chain.invariants import check_block
 from chain.modules import registry
 from chain.query import QueryError
 from chain.runtx import Mode, TxOutcome, TxRunner
@@ -178,16 +179,19 @@ class App:
                 raise RuntimeError(f"finalize_block height {req.height} after committed {self.height}")
             block = BlockInfo(req.height, req.time.seconds, req.time.nanos, self.chain_id, req.proposer_address,
                               req.hash)
-            results = []
+            results, tx_events = [], []
+            supply_before = dict(self.keepers.bank.all_supply(self.block_cache))
             pending = PendingCommit(req.height, b"", req.time.seconds)
             for index, raw in enumerate(req.txs):
                 outcome = self._run(self.block_cache, block, raw, Mode.DELIVER)
                 result = _exec_result(outcome)
                 results.append(result)
+                tx_events.extend(outcome.events)
                 self.stats["txs_committed" if outcome.ok else "txs_failed"] += 1
                 self._index_tx(pending, req.height, index, raw, result)
             end = Context(self.block_cache, block, GasMeter(None))
             updates = registry.end_block(end, self.keepers)
+            check_block(self.block_cache, self.keepers.bank, supply_before, tx_events + end.events)
             pending.app_hash = compute_app_hash(self.app_hash, req.height, self.block_cache.sorted_writes())
             self.pending = pending
             return abci.ResponseFinalizeBlock(

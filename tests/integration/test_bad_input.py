@@ -33,6 +33,7 @@ from tests.helpers.chain import (
 
 KEYS = make_keys(4)
 ALICE, BOB = KEYS[0], KEYS[1]
+REWARDS = module_address("rewards")  # gas fees are swept from the fee collector into it every block
 SMALL_MAX_TX_BYTES = 512
 FIRST_SEND = 100
 
@@ -44,6 +45,10 @@ def setup_chain(max_tx_bytes: int | None = None):
     block = run_block(app, [make_send(ALICE, BOB.bech32, FIRST_SEND, sequence=0)])
     assert block.codes == [0], block.results[0].log
     return app
+
+
+def result_events(block):
+    return [e for r in block.results for e in r.events]
 
 
 def _flip_last_byte(tx: bytes) -> bytes:
@@ -188,11 +193,14 @@ def test_bad_tx_in_a_block_fails_with_the_same_code_and_leaves_no_trace(case):
     assert supply_invariant_violation(app.keepers.bank, app.committed_store()) is None
     if case.deliver_keeps_fee:
         assert balance(app, ALICE.address) == payer_balance - FEE
-        assert balance(app, fee_collector) == collector_balance + FEE
+        # the fee reached the fee collector and was swept into the rewards pool at end_block
+        assert balance(app, fee_collector) == collector_balance == 0
+        assert balance(app, REWARDS) == balance(control, REWARDS) + FEE
         assert sequence(app, ALICE.address) == 2
         assert block.app_hash != empty.app_hash
     else:
-        assert committed_state(app) == before
+        # exactly the state of a chain that committed an empty block (which mints the block reward)
+        assert committed_state(app) == committed_state(control) != before
         assert block.app_hash == empty.app_hash, "an invalid tx changed the app hash"
     # The chain keeps going after the bad block.
     next_block = run_block(app, [make_send(KEYS[3], BOB.bech32, 1, sequence=0)])
@@ -261,7 +269,7 @@ def test_duplicate_tx_in_one_block_keeps_the_successful_index_entry():
 
 # --- happy path ---------------------------------------------------------------------------------
 
-def test_send_moves_exact_amounts_and_the_fee_goes_to_the_fee_collector():
+def test_send_moves_exact_amounts_and_the_fee_goes_to_the_rewards_pool():
     app = new_app(MemoryDB(), genesis_state(KEYS))
     run_block(app, [], height=1)  # CheckTx reads committed state: genesis lands with block 1 (as in the SDK)
     collector = module_address(FEE_COLLECTOR)
@@ -274,11 +282,18 @@ def test_send_moves_exact_amounts_and_the_fee_goes_to_the_fee_collector():
     assert block.codes == [0], block.results[0].log
     assert balance(app, ALICE.address) == INITIAL_BALANCE - 12_345 - FEE
     assert balance(app, BOB.address) == INITIAL_BALANCE + 12_345
-    assert balance(app, collector) == FEE
     assert query_balance(app, BOB.bech32) == INITIAL_BALANCE + 12_345
-    assert query_balance(app, encode_address(collector)) == FEE
+    # the fee went to the fee collector, which end_block swept into the rewards pool of the epoch
+    assert any(e.type == "transfer" and ("recipient", encode_address(collector)) in
+               [(a.key, a.value) for a in e.attributes] for e in result_events(block))
+    assert balance(app, collector) == query_balance(app, encode_address(collector)) == 0
+    rewards = app.keepers.rewards
+    issued = rewards.block_reward(rewards.get_params(app.committed_store()), 2)
+    assert rewards.get_pool(app.committed_store(), 0).gas_fees == FEE
     assert sequence(app, ALICE.address) == 1
-    assert app.keepers.bank.supply(app.committed_store(), DENOM) == supply_before == 4 * INITIAL_BALANCE
+    # supply grows only by the block's issuance
+    assert app.keepers.bank.supply(app.committed_store(), DENOM) == supply_before + issued
+    assert supply_before == 4 * INITIAL_BALANCE + rewards.block_reward(rewards.get_params(app.committed_store()), 1)
     assert supply_invariant_violation(app.keepers.bank, app.committed_store()) is None
     result = block.results[0]
     assert 0 < result.gas_used <= result.gas_wanted == 200_000

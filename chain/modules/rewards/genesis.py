@@ -19,15 +19,21 @@ from chain.modules.rewards.keeper import RewardsKeeper
 from chain.modules.rewards.params import default_params, validate_params
 
 
+def _params_json(params: Params) -> dict:
+    """Params as proto JSON with zero fields written out (an omitted field means its default)."""
+    return json_format.MessageToDict(params, preserving_proto_field_name=True,
+                                     always_print_fields_with_no_presence=True)
+
+
 def default_genesis() -> dict:
-    return {"params": json_format.MessageToDict(default_params(), preserving_proto_field_name=True)}
+    return {"params": _params_json(default_params())}
 
 
 def validate_genesis(state: dict | None) -> Params:
     """The params of `state` (defaults for omitted fields), checked."""
     params = default_params()
     if state and state.get("params"):
-        merged = json_format.MessageToDict(params, preserving_proto_field_name=True)
+        merged = _params_json(params)
         merged.update(state["params"])
         try:
             params = json_format.ParseDict(merged, Params())
@@ -43,7 +49,7 @@ def init_genesis(store, keeper: RewardsKeeper, state: dict | None) -> None:
 
 
 def export_genesis(store, keeper: RewardsKeeper) -> dict:
-    return {"params": json_format.MessageToDict(keeper.get_params(store), preserving_proto_field_name=True)}
+    return {"params": _params_json(keeper.get_params(store))}
 
 
 __all__ = ["GenesisState", "default_genesis", "validate_genesis", "init_genesis", "export_genesis"]
