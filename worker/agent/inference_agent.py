@@ -40,6 +40,7 @@ log = logging.getLogger("sprint.worker.inference")
 
 IN_FLIGHT_BLOCKS = 4
 MAX_MESSAGES_PER_TX = 64
+EXECUTE_BATCH = 16  # jobs generated together (one batched forward per token step)
 CHECK_PHASES = (sprint_pb2.PHASE_SPRINT, sprint_pb2.PHASE_PROOF, sprint_pb2.PHASE_VALIDATION)
 VERDICT_NAME = {ipb.VERDICT_VALID: "VALID", ipb.VERDICT_INVALID: "INVALID"}
 
@@ -51,6 +52,7 @@ class Outcome:
     valid: bool
     max_logprob_diff_micro: int = 0
     mismatched_tokens: int = 0
+    reason: str = ""
 
 
 # ---------------------------------------------------------------------- pure decisions
@@ -68,6 +70,20 @@ def secret_action(phase: int, on_chain: ipb.ValidationSecret | None, st: SecretS
             return None
         return None if _recent(st.reveal_tx, height) else "reveal"
     return None
+
+
+def landing(epoch, height: int) -> tuple[int, int]:
+    """(epoch number, phase) of block height + 1, where a tx sent after block `height` lands at the
+    earliest; `epoch` is the sprint EpochInfo of `height`."""
+    following = height + 1
+    if following > epoch.end_height:
+        return epoch.number + 1, sprint_pb2.PHASE_COMMIT
+    for phase, end in ((sprint_pb2.PHASE_COMMIT, epoch.commit_end), (sprint_pb2.PHASE_REVEAL, epoch.reveal_end),
+                       (sprint_pb2.PHASE_SPRINT, epoch.sprint_end), (sprint_pb2.PHASE_PROOF, epoch.proof_end),
+                       (sprint_pb2.PHASE_VALIDATION, epoch.validation_end)):
+        if following <= end:
+            return epoch.number, phase
+    return epoch.number, sprint_pb2.PHASE_SETTLEMENT
 
 
 def executable_jobs(jobs: list, height: int) -> list:
@@ -151,65 +167,75 @@ class InferenceAgent:
         return self._params
 
     def step(self, height: int, epoch, done: Callable[[], bool] = lambda: False) -> None:
-        """This block's inference work for the sprint EpochInfo `epoch`; stops early when `done()`
-        (the rest waits for the next block, `waiting` says so)."""
+        """This block's inference work after block `height` (sprint EpochInfo `epoch` of that height;
+        phase rules apply to the block the txs land in, height + 1); stops early when `done()` (the
+        rest waits for the next block, `waiting` says so)."""
         self._tx_status = {}
         self.waiting = False
-        audit, secrets = self.view.audit(epoch.number)
-        self._secret(epoch, height, audit, secrets)
+        number, phase = landing(epoch, height)
+        audit, secrets = self.view.audit(number)
+        self._secret(number, phase, height, audit, secrets)
         self._execute(height, done)
         verdicts = self._votes(height, audit, done)
-        if epoch.phase in CHECK_PHASES and audit is not None:
-            verdicts += self._spot_checks(epoch.number, height, audit, done, budget=len(verdicts))
+        if phase in CHECK_PHASES and audit is not None:
+            verdicts += self._spot_checks(number, height, audit, done, budget=len(verdicts))
         self._send_batch(verdicts, height, "verdicts")
 
     # ------------------------------------------------------------------ validation secret
 
-    def _secret(self, epoch, height: int, audit, secrets) -> None:
+    def _secret(self, number: int, phase: int, height: int, audit, secrets) -> None:
         mine = next((s for s in secrets if s.host == self.operator), None)
-        st = self.state.secret(epoch.number)
-        action = secret_action(epoch.phase, mine, st, height)
+        st = self.state.secret(number)
+        action = secret_action(phase, mine, st, height)
         if action == "commit":
             if audit is not None and not any(hw.host == self.operator for hw in audit.weights):
                 return  # not in this epoch's snapshot: no duties, nothing to commit
             if not st.secret:
                 st.secret = os.urandom(32).hex()
                 self.state.save()  # the secret must survive a crash before the commit goes out
-            commitment = duties.commitment(epoch.number, decode_address(self.operator), bytes.fromhex(st.secret))
-            msg = itx.MsgCommitValidationSecret(worker=self.worker, epoch=epoch.number, commitment=commitment)
-            st.commit_tx = self._send_one(msg, height, f"epoch {epoch.number}: validation secret commit")
+            commitment = duties.commitment(number, decode_address(self.operator), bytes.fromhex(st.secret))
+            msg = itx.MsgCommitValidationSecret(worker=self.worker, epoch=number, commitment=commitment)
+            st.commit_tx = self._send_one(msg, height, f"epoch {number}: validation secret commit")
             self.state.save()
         elif action == "reveal":
-            msg = itx.MsgRevealValidationSecret(worker=self.worker, epoch=epoch.number,
-                                                secret=bytes.fromhex(st.secret))
-            st.reveal_tx = self._send_one(msg, height, f"epoch {epoch.number}: validation secret reveal")
+            msg = itx.MsgRevealValidationSecret(worker=self.worker, epoch=number, secret=bytes.fromhex(st.secret))
+            st.reveal_tx = self._send_one(msg, height, f"epoch {number}: validation secret reveal")
             self.state.save()
 
     # ------------------------------------------------------------------ executing jobs
 
     def _execute(self, height: int, done) -> None:
         jobs = executable_jobs(self.view.jobs(executor=self.operator, status=ipb.JOB_STATUS_PENDING), height)
+        due = [j for j in jobs if self._due(j.id, "result", height)]
         messages = []
-        for job in jobs:
-            if not self._due(job.id, "result", height):
-                continue
+        for start in range(0, len(due), EXECUTE_BATCH):
             if messages and done():
                 self.waiting = True
                 break
-            model = self.runtime.model_info(self.view, job.model)
+            messages += self._execute_batch(due[start:start + EXECUTE_BATCH])
+        self._send_batch(messages, height, "results")
+
+    def _execute_batch(self, jobs: list) -> list:
+        """(job id, "result", MsgInferenceResult) for each job it could run, one generation per model."""
+        by_model: dict[str, list] = {}
+        for job in jobs:
+            by_model.setdefault(job.model, []).append(job)
+        out = []
+        for name, group in by_model.items():
             started = time.monotonic()
             try:
-                result = self.runtime.execute(job, model, self.params.top_logprobs)
+                results = self.runtime.execute_many(group, self.runtime.model_info(self.view, name),
+                                                    self.params.top_logprobs)
             except Exception as err:  # a bad prompt blob or model: report, try again next block
-                self.echo(f"job {job.id}: cannot execute ({err})")
+                self.echo(f"jobs {[j.id for j in group]}: cannot execute ({err})")
                 continue
-            self.executed += 1
-            self.echo(f"job {job.id} executed in {time.monotonic() - started:.2f}s, "
-                      f"{len(result.output_tokens)} tokens")
-            messages.append((job.id, "result",
-                             result_message(self.worker, job, result, self.params.max_inline_result_bytes,
-                                            self._put_blob)))
-        self._send_batch(messages, height, "results")
+            elapsed = (time.monotonic() - started) / len(group)
+            for job, result in zip(group, results):
+                self.executed += 1
+                self.echo(f"job {job.id} executed in {elapsed:.2f}s, {len(result.output_tokens)} tokens")
+                out.append((job.id, "result", result_message(self.worker, job, result,
+                                                             self.params.max_inline_result_bytes, self._put_blob)))
+        return out
 
     def _put_blob(self, data: bytes) -> str:
         if self.put_blob is None:
@@ -256,7 +282,7 @@ class InferenceAgent:
 
     def _check(self, job) -> Outcome | None:
         try:
-            return self.runtime.check(job, self.runtime.model_info(self.view, job.model))
+            return self.runtime.check(job, self.runtime.model_info(self.view, job.model), self.params.top_logprobs)
         except Exception as err:  # missing blob, malformed result: try again next block
             self.echo(f"job {job.id}: cannot check ({err})")
             return None
@@ -342,8 +368,9 @@ class InferenceAgent:
 
 
 def _verdict(outcome: Outcome) -> str:
-    return (f"{'VALID' if outcome.valid else 'INVALID'} (max logprob diff {outcome.max_logprob_diff_micro}, "
+    text = (f"{'VALID' if outcome.valid else 'INVALID'} (max logprob diff {outcome.max_logprob_diff_micro}, "
             f"{outcome.mismatched_tokens} mismatched tokens)")
+    return text if outcome.valid or not outcome.reason else f"{text}: {outcome.reason}"
 
 
 def state_path_for(sprint_state_path: str | Path) -> Path:

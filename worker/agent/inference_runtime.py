@@ -98,31 +98,33 @@ class TorchRuntime:
     # ------------------------------------------------------------------ work
 
     def execute(self, job, info: ipb.Model, top_logprobs: int) -> ipb.InferenceResult:
+        return self.execute_many([job], info, top_logprobs)[0]
+
+    def execute_many(self, jobs: list, info: ipb.Model, top_logprobs: int) -> list[ipb.InferenceResult]:
+        """Results of several jobs of one model: one batched generation (each result is what the job
+        alone would give), or job by job under an inference cheat."""
         from worker.inference import executor
 
         model = self.model(info, self.dtype)
-        args = (self.prompt_tokens(job), job.max_tokens, job.sampling, bytes(job.sampling_seed), top_logprobs)
+        requests = [executor.Request(self.prompt_tokens(j), j.max_tokens, j.sampling, bytes(j.sampling_seed),
+                                     top_logprobs) for j in jobs]
         if self.cheat is not None and self.cheat.mode in ("smaller-model", "prefill"):
             from worker.inference import cheats
 
-            result = cheats.cheat_execute(self.cheat.mode, model, *args)
-        else:
-            result = executor.execute(model, *args)
-        return to_proto(result)
+            return [to_proto(cheats.cheat_execute(self.cheat.mode, model, r.prompt_tokens, r.max_tokens,
+                                                  r.sampling, r.sampling_seed, r.top_logprobs)) for r in requests]
+        return [to_proto(r) for r in executor.execute_batch(model, requests)]
 
-    def check(self, job, info: ipb.Model) -> Outcome:
+    def check(self, job, info: ipb.Model, top_logprobs: int | None = None) -> Outcome:
+        """Teacher-forced recomputation in fp32 with the widest calibrated tolerance (the checker does
+        not know the executor's precision)."""
         from worker.inference import checker, tolerance
 
         model = self.model(info, "fp32")
         outcome = checker.check(model, self.prompt_tokens(job), self.result_of(job), job.sampling,
-                                bytes(job.sampling_seed), tolerance.for_pair(self.dtype_of_executor(), "fp32"))
+                                bytes(job.sampling_seed), tolerance.for_checker("fp32"), top_logprobs)
         return Outcome(bool(outcome.verdict_valid), int(outcome.max_logprob_diff_micro),
-                       int(outcome.mismatched_tokens))
-
-    @staticmethod
-    def dtype_of_executor() -> str:
-        """Checkers do not know the executor's precision: assume the widest pair (bf16 vs fp32)."""
-        return "bf16"
+                       int(outcome.mismatched_tokens), getattr(outcome, "reason", ""))
 
 
 def to_proto(result) -> ipb.InferenceResult:

@@ -12,10 +12,10 @@ from sprint.sprint.v1 import sprint_pb2
 
 from chain.tx.crypto import decode_address
 from tests.helpers.chain import make_keys
-from worker.agent import duties
+from worker.agent import duties, inference_agent
 from worker.agent.inference_agent import (
-    IN_FLIGHT_BLOCKS, InferenceAgent, Outcome, drawn_jobs, executable_jobs, result_message, secret_action,
-    state_path_for, votable_jobs,
+    IN_FLIGHT_BLOCKS, InferenceAgent, Outcome, drawn_jobs, executable_jobs, landing, result_message,
+    secret_action, state_path_for, votable_jobs,
 )
 from worker.agent.inference_state import MAX_ATTEMPTS, InferenceState, SecretState
 from worker.agent.state import InFlight
@@ -183,14 +183,17 @@ class FakeRuntime:
     def model_info(self, view, name):
         return view.model(name)
 
-    def execute(self, job_, info, top_logprobs):
-        self.executed.append(job_.id)
-        result = ipb.InferenceResult(output_tokens=[65, 66, 67], output_text="ABC")
-        for t in result.output_tokens:
-            result.logprobs.add(token=t, logprob_micro=-5, top_tokens=[t, 0], top_logprobs_micro=[-5, -9])
-        return result
+    def execute_many(self, jobs, info, top_logprobs):
+        out = []
+        for job_ in jobs:
+            self.executed.append(job_.id)
+            result = ipb.InferenceResult(output_tokens=[65, 66, 67], output_text="ABC")
+            for t in result.output_tokens:
+                result.logprobs.add(token=t, logprob_micro=-5, top_tokens=[t, 0], top_logprobs_micro=[-5, -9])
+            out.append(result)
+        return out
 
-    def check(self, job_, info):
+    def check(self, job_, info, top_logprobs):
         self.checked.append(job_.id)
         if job_.id in self.invalid:
             return Outcome(False, 2_500_000, 3)
@@ -206,8 +209,23 @@ def make_agent(tmp_path, runtime=None):
     return agent, view, sender, lines
 
 
+PHASE_ENDS = ("commit_end", "reveal_end", "sprint_end", "proof_end", "validation_end")
+
+
 def epoch_info(number=1, phase=sprint_pb2.PHASE_SPRINT):
-    return sprint_pb2.EpochInfo(number=number, phase=phase)
+    """An EpochInfo whose next block lies in `phase` whatever the height (windows before it are empty)."""
+    ends = {name: 0 if i + 1 < phase else 10**9 for i, name in enumerate(PHASE_ENDS)}
+    return sprint_pb2.EpochInfo(number=number, phase=phase, start_height=0, end_height=10**9, **ends)
+
+
+def test_landing_is_the_phase_of_the_next_block():
+    epoch = sprint_pb2.EpochInfo(number=2, start_height=12, commit_end=13, reveal_end=15, sprint_end=17,
+                                 proof_end=19, validation_end=21, end_height=22)
+    assert [landing(epoch, h) for h in range(12, 23)] == [
+        (2, sprint_pb2.PHASE_COMMIT), (2, sprint_pb2.PHASE_REVEAL), (2, sprint_pb2.PHASE_REVEAL),
+        (2, sprint_pb2.PHASE_SPRINT), (2, sprint_pb2.PHASE_SPRINT), (2, sprint_pb2.PHASE_PROOF),
+        (2, sprint_pb2.PHASE_PROOF), (2, sprint_pb2.PHASE_VALIDATION), (2, sprint_pb2.PHASE_VALIDATION),
+        (2, sprint_pb2.PHASE_SETTLEMENT), (3, sprint_pb2.PHASE_COMMIT)]
 
 
 def test_pending_jobs_of_a_block_go_out_in_one_tx(tmp_path):
@@ -323,7 +341,8 @@ def test_an_invalid_check_carries_the_numbers(tmp_path):
     assert any("INVALID (max logprob diff 2500000, 3 mismatched tokens)" in line for line in lines)
 
 
-def test_work_stops_when_the_next_block_arrives(tmp_path):
+def test_work_stops_when_the_next_block_arrives(tmp_path, monkeypatch):
+    monkeypatch.setattr(inference_agent, "EXECUTE_BATCH", 2)
     agent, view, sender, _ = make_agent(tmp_path)
     view.all_jobs = [job(i, executor=ME, deadline=90) for i in range(1, 6)]
     agent.step(20, epoch_info(), done=lambda: len(agent.runtime.executed) >= 2)
