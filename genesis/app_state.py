@@ -152,6 +152,23 @@ def add_reputation_params(app_state: dict, overrides: dict | None = None) -> dic
     return app_state
 
 
+def add_rewards_params(app_state: dict, overrides: dict | None = None) -> dict:
+    """Write app_state["rewards"] = {"params": ...}, in place, and return app_state: the chain's
+    default issuance schedule and split (an omitted section means the same defaults), then
+    `overrides` (proto JSON names). Raises GenesisError when the params are not valid."""
+    from chain.errors import TxError
+    from chain.modules.rewards.genesis import default_genesis, validate_genesis
+
+    section = default_genesis()
+    section["params"].update(overrides or {})
+    try:
+        validate_genesis(section)
+    except TxError as err:
+        raise GenesisError(err.log) from None
+    app_state["rewards"] = section
+    return app_state
+
+
 def add_genesis_models(app_state: dict, models: list[dict] | None = None) -> dict[str, bytes]:
     """Register inference models at genesis, in place: app_state["inference"]["models"] gains one
     proto-JSON Model per entry (default: the generated "tiny-lm", genesis/tiny_lm.py). Returns

@@ -54,6 +54,7 @@ from genesis.app_state import (
     add_bonds,
     add_genesis_models,
     add_reputation_params,
+    add_rewards_params,
     add_sprint_params,
     build_app_state,
 )
@@ -224,6 +225,7 @@ def _create(home, chain_id, names, amount, host, p2p_port, rpc_port, abci_port, 
                   params=dict(DEV_STAKING_PARAMS))
         add_sprint_params(app_state, host_options["epoch_length"], host_options["sprint_params"])
         add_reputation_params(app_state)
+        add_rewards_params(app_state)  # the chain's default issuance schedule and split
         model_blobs = add_genesis_models(app_state)  # the generated "tiny-lm"
     except GenesisError as err:
         raise CliError(f"cannot build the devnet genesis: {err}") from None

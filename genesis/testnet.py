@@ -68,6 +68,7 @@ from genesis.app_state import (
     add_bonds,
     add_genesis_models,
     add_reputation_params,
+    add_rewards_params,
     add_sprint_params,
     build_app_state,
 )
@@ -409,6 +410,7 @@ def plan_testnet(opts: TestnetOptions) -> dict:
     try:
         add_sprint_params(app_state, opts.epoch_length)
         add_reputation_params(app_state)
+        add_rewards_params(app_state)  # the chain's default issuance schedule and split
     except GenesisError as err:  # pragma: no cover - validate_options checked the epoch length
         raise CliError(f"cannot set the Sprint params: {err}") from None
     model_blobs = add_genesis_models(app_state)  # the generated "tiny-lm"; each node home stores its weights
