@@ -22,15 +22,30 @@ from sprint.inference.v1.tx_pb2 import (
 
 from chain.modules.inference import duties, verification
 from chain.modules.sprint import randomness
+from chain.store.memory import MemoryDB
 from chain.tx.builder import pack_any
-from tests.helpers.inference import InferenceNet
+from tests.helpers.chain import new_app
+from tests.helpers.inference import InferenceNet, inference_state
 from tests.helpers.sprint import block_hash_at
 
 PPM = 1_000_000
 
 
 class VerifyNet(InferenceNet):
-    """InferenceNet plus the verification messages and queries."""
+    """InferenceNet plus the verification messages and queries; `honest_epochs` gives every host a
+    genesis reputation record with that many honest epochs."""
+
+    def __init__(self, n: int = 4, users: int = 2, weights=None, inference_params: dict | None = None,
+                 honest_epochs: int = 0):
+        from chain.modules.sprint.genesis import parse_params
+
+        self.app_state, self.hosts, self.outsider, self.users = inference_state(n, users, weights, inference_params)
+        if honest_epochs:
+            self.app_state["reputation"] = {"hosts": [{"host": h.bech32, "honest_epochs": str(honest_epochs)}
+                                                      for h in self.hosts]}
+        self.outsider_account = 2 * n
+        self.app = new_app(MemoryDB(), self.app_state)
+        self.params = parse_params(self.app_state["sprint"]["params"])
 
     def store(self):
         return self.app.committed_store()
