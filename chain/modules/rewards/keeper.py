@@ -269,11 +269,15 @@ class RewardsKeeper:
                 return DEFAULT_BOUNTY_BPS
         return DEFAULT_BOUNTY_BPS
 
-    def _score_ppm(self, store, keepers, operator: bytes) -> int:
+    def _scores(self, store, keepers, operators: list[bytes]) -> list[int]:
+        """Reputation scheduling score (ppm) of each operator; 10^6 each without a reputation keeper."""
         reputation = getattr(keepers, "reputation", None) or self.reputation
         if reputation is None:
-            return PPM
-        return reputation.score_ppm(store, operator)
+            return [PPM for _ in operators]
+        if hasattr(reputation, "scores"):
+            table = reputation.scores(store)
+            return [table.get(operator, 0) for operator in operators]
+        return [reputation.score_ppm(store, operator) for operator in operators]
 
     def _share_pools(self, ctx: Context, keepers, epoch: int, outcomes: dict[bytes, dict]) -> int:
         """Credit pool shares to the hosts' accruals of `epoch`; returns the undistributed rest."""
@@ -285,7 +289,8 @@ class RewardsKeeper:
             executor_pool, validator_pool = executor_pool + validator_pool, 0
         eligible = [(operator, host.weight) for operator, host in self.hosts.iterate_hosts(store)
                     if host.weight > 0 and host.status != HOST_STATUS_BANNED]
-        scored = [(operator, weight * self._score_ppm(store, keepers, operator)) for operator, weight in eligible]
+        scores = self._scores(store, keepers, [operator for operator, _ in eligible])
+        scored = [(operator, weight * score) for (operator, weight), score in zip(eligible, scores)]
         if sum(w for _, w in scored) == 0:
             scored = eligible
         paid = 0
