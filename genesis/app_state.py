@@ -169,6 +169,27 @@ def add_rewards_params(app_state: dict, overrides: dict | None = None) -> dict:
     return app_state
 
 
+def add_inference(app_state: dict, models: list[dict] | None = None, params: dict | None = None) -> dict[str, bytes]:
+    """Write the inference section, in place: the chain's default params updated with `params`
+    (proto JSON names, e.g. {"expiry_blocks": "10"}), keeping any models already listed, plus
+    `models` (default: the generated "tiny-lm", see add_genesis_models). Returns {weights sha256:
+    weights bytes} for generated models. Raises GenesisError when the section is not valid."""
+    from chain.errors import TxError
+    from chain.modules.inference.genesis import default_genesis, parse_genesis
+
+    section = app_state.setdefault("inference", {})
+    merged = default_genesis()["params"]
+    merged.update(section.get("params") or {})
+    merged.update(params or {})
+    section["params"] = merged
+    blobs = add_genesis_models(app_state, models)
+    try:
+        parse_genesis(section)
+    except TxError as err:
+        raise GenesisError(err.log) from None
+    return blobs
+
+
 def add_genesis_models(app_state: dict, models: list[dict] | None = None) -> dict[str, bytes]:
     """Register inference models at genesis, in place: app_state["inference"]["models"] gains one
     proto-JSON Model per entry (default: the generated "tiny-lm", genesis/tiny_lm.py). Returns

@@ -19,7 +19,9 @@ FIELDS = ("params", "models", "jobs", "next_job_id")
 
 
 def params_to_dict(params: Params) -> dict:
-    return json_format.MessageToDict(params, preserving_proto_field_name=True)
+    """Params as proto JSON with zero fields written out (omitted fields would take the defaults)."""
+    return json_format.MessageToDict(params, preserving_proto_field_name=True,
+                                     always_print_fields_with_no_presence=True)
 
 
 def default_genesis() -> dict:
@@ -76,6 +78,8 @@ def init_genesis(store, keeper: InferenceKeeper, state: dict | None) -> None:
 
 
 def export_genesis(store, keeper: InferenceKeeper) -> dict:
-    genesis = GenesisState(params=keeper.get_params(store), models=keeper.models(store),
-                           jobs=list(keeper.iterate_jobs(store)), next_job_id=keeper.next_job_id(store))
-    return json_format.MessageToDict(genesis, preserving_proto_field_name=True)
+    genesis = GenesisState(models=keeper.models(store), jobs=list(keeper.iterate_jobs(store)),
+                           next_job_id=keeper.next_job_id(store))
+    state = json_format.MessageToDict(genesis, preserving_proto_field_name=True)
+    state["params"] = params_to_dict(keeper.get_params(store))
+    return state

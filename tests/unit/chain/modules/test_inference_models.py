@@ -123,3 +123,13 @@ def test_genesis_round_trip_keeps_models_jobs_indices_and_next_id():
     genesis.init_genesis(again, InferenceKeeper(), exported)
     assert genesis.export_genesis(again, InferenceKeeper()) == exported
     assert exported["next_job_id"] == "9" and len(exported["jobs"]) == 2
+
+
+def test_zero_params_survive_export_and_import():
+    store, keeper = CacheStore(MemoryDB()), InferenceKeeper()
+    genesis.init_genesis(store, keeper, {"params": {"bounty_bps": 0, "training_fund_bps": 0, "top_logprobs": 0}})
+    exported = genesis.export_genesis(store, keeper)
+    again = CacheStore(MemoryDB())
+    genesis.init_genesis(again, keeper, exported)
+    p = keeper.get_params(again)
+    assert (p.bounty_bps, p.training_fund_bps, p.top_logprobs) == (0, 0, 0)
