@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED
 from sprint.inference.v1.inference_pb2 import (
     DRAW_PROOF_FORGED, DRAW_PROOF_PENDING, DRAW_PROOF_PROVEN, JOB_STATUS_COMPLETED, JOB_STATUS_REVERIFYING,
-    JOB_STATUS_SETTLED, VERDICT_VALID, EpochAudit, HostWeight, Job,
+    JOB_STATUS_SETTLED, REVERIFY_OUTCOME_INCONCLUSIVE, VERDICT_VALID, EpochAudit, HostWeight, Job,
 )
 
 from chain.context import Context
-from chain.modules.inference import duties, keys
+from chain.modules.inference import duties, keys, reverification
 from chain.modules.inference.secrets import VSTORE
 from chain.tx.crypto import decode_address, encode_address
 
@@ -142,6 +142,9 @@ def settle(ctx: Context, keepers, epoch: int) -> dict[bytes, dict]:
         job = keepers.inference.get_job(ctx.store, job_id)
         if job is None:
             continue
+        if job.status == JOB_STATUS_REVERIFYING and not VSTORE.is_open(
+                ctx.store, job.reverification.deadline_height, job_id):
+            reverification.close(ctx, keepers, job, REVERIFY_OUTCOME_INCONCLUSIVE)  # lost its record (import)
         if job.status == JOB_STATUS_REVERIFYING:
             keepers.inference.add_audit(ctx.store, epoch + 1, job_id)
         elif job.status == JOB_STATUS_COMPLETED:
@@ -209,8 +212,9 @@ def pay_job(ctx: Context, keepers, epoch: int, job: Job, executor: bytes) -> lis
 def count_duties(job: Job, executor: bytes, inputs: DutyInputs, tally: Tally) -> None:
     """Add the job's drawn and done duties (and unrevealed hosts' thresholds) to the tally."""
     checked = {decode_address(c.validator) for c in job.checks}
-    for operator, _ in inputs.weights:
-        threshold = duties.host_threshold(inputs.weights, executor, operator, job.validation_ppm)
+    others = duties.others_weight(inputs.weights, executor)
+    for operator, weight in inputs.weights:
+        threshold = 0 if operator == executor else duties.duty_threshold(job.validation_ppm, weight, others)
         if threshold == 0:
             continue
         secret = inputs.secrets.get(operator)

@@ -84,6 +84,9 @@ class VerificationStore:
     def open_reverification(self, store, deadline: int, job_id: int, voters: list[tuple[bytes, int]]) -> None:
         store.set(reverify_key(deadline, job_id), pack_weights(voters))
 
+    def is_open(self, store, deadline: int, job_id: int) -> bool:
+        return store.get(reverify_key(deadline, job_id)) is not None
+
     def voters(self, store, deadline: int, job_id: int) -> list[tuple[bytes, int]]:
         """Eligible (operator, weight) fixed when the re-verification opened; [] when not open."""
         raw = store.get(reverify_key(deadline, job_id))
