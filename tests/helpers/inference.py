@@ -27,8 +27,8 @@ from chain.modules.inference import msg_server
 from chain.store.memory import MemoryDB
 from chain.tx.builder import pack_any
 from chain.tx.crypto import SigningKey
-from tests.helpers.chain import DENOM, INITIAL_BALANCE, make_key, new_app, run_block
-from tests.helpers.sprint import SprintNet, sprint_state
+from tests.helpers.chain import DENOM, INITIAL_BALANCE, make_key, new_app, sequence, sign_messages
+from tests.helpers.sprint import FEE, GAS_LIMIT, SprintNet, sprint_state
 
 USER_KEY_OFFSET = 60
 MODEL = "tiny-lm"
@@ -88,9 +88,6 @@ class InferenceNet(SprintNet):
         if isinstance(signer, SigningKey):
             for u, key in enumerate(self.users):
                 if key.secret == signer.secret:
-                    from tests.helpers.chain import sequence, sign_messages
-                    from tests.helpers.sprint import FEE, GAS_LIMIT
-
                     seq = (sequence(self.app, key.address) or 0) + offset
                     return sign_messages(key, list(messages), seq, account_number=2 * len(self.hosts) + 1 + u,
                                          gas_limit=GAS_LIMIT, fee=FEE)
