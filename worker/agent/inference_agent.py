@@ -155,6 +155,7 @@ class InferenceAgent:
         self.view, self.sender, self.operator, self.worker = view, sender, operator, worker
         self.state, self.runtime, self.echo = state, runtime, echo
         self.put_blob = put_blob
+        self.new_secret: Callable[[], bytes] = lambda: os.urandom(32)
         self._params = None
         self._tx_status: dict[str, bool | None] = {}
         self.waiting = False  # work left over for the next block
@@ -176,10 +177,11 @@ class InferenceAgent:
         audit, secrets = self.view.audit(number)
         self._secret(number, phase, height, audit, secrets)
         self._execute(height, done)
-        verdicts = self._votes(height, audit, done)
+        votes = self._votes(height, audit, done)
+        # one tx per vote: a vote that arrives after the tally closed fails, and must not sink others
+        self._send_batch(votes, height, "votes", alone=True)
         if phase in CHECK_PHASES and audit is not None:
-            verdicts += self._spot_checks(number, height, audit, done, budget=len(verdicts))
-        self._send_batch(verdicts, height, "verdicts")
+            self._send_batch(self._spot_checks(number, height, audit, done, budget=len(votes)), height, "checks")
 
     # ------------------------------------------------------------------ validation secret
 
@@ -191,7 +193,7 @@ class InferenceAgent:
             if audit is not None and not any(hw.host == self.operator for hw in audit.weights):
                 return  # not in this epoch's snapshot: no duties, nothing to commit
             if not st.secret:
-                st.secret = os.urandom(32).hex()
+                st.secret = self.new_secret().hex()
                 self.state.save()  # the secret must survive a crash before the commit goes out
             commitment = duties.commitment(number, decode_address(self.operator), bytes.fromhex(st.secret))
             msg = itx.MsgCommitValidationSecret(worker=self.worker, epoch=number, commitment=commitment)
@@ -317,12 +319,13 @@ class InferenceAgent:
             self._tx_status[tx_hash] = None if resp is None else resp.tx_response.code == 0
         return self._tx_status[tx_hash]
 
-    def _send_batch(self, items: list, height: int, what: str) -> None:
-        """Broadcast (job id, kind, msg) items: solo items alone, the others together (chunks of
-        MAX_MESSAGES_PER_TX); a batch refused at CheckTx is retried message by message."""
+    def _send_batch(self, items: list, height: int, what: str, alone: bool = False) -> None:
+        """Broadcast (job id, kind, msg) items: solo items (or all when `alone`) one per tx, the others
+        together (chunks of MAX_MESSAGES_PER_TX); a batch refused at CheckTx is retried message by
+        message."""
         if not items:
             return
-        solo = [i for i in items if self.state.sent.get(i[0]) is not None and self.state.sent[i[0]].solo]
+        solo = [i for i in items if alone or (self.state.sent.get(i[0]) is not None and self.state.sent[i[0]].solo)]
         grouped = [i for i in items if i not in solo]
         chunks = [grouped[k:k + MAX_MESSAGES_PER_TX] for k in range(0, len(grouped), MAX_MESSAGES_PER_TX)]
         for chunk in chunks + [[i] for i in solo]:
