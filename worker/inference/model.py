@@ -54,7 +54,7 @@ class Block(nn.Module):
 
 
 class TinyLM(nn.Module):
-    """``forward(tokens (B, T) int64) -> logits (B, T, vocab)`` in the model's dtype."""
+    """``forward(tokens (B, T) int64) -> logits (B, T, vocab)``, float32 or wider."""
 
     def __init__(self, config: dict, w: dict[str, torch.Tensor]):
         super().__init__()
@@ -83,8 +83,11 @@ class TinyLM(nn.Module):
         x = self.tok_emb[tokens] + self.pos_emb[: tokens.shape[1]]
         for block in self.blocks:
             x = block(x)
-        x = F.layer_norm(x, (x.shape[-1],), self.ln_f_w, self.ln_f_b, LN_EPS)
-        return F.linear(x, self.tok_emb)
+        # The final LayerNorm and the head run in at least float32 (bf16 logits would round by up to
+        # 0.03 at magnitude 8: most of the bf16-vs-fp32 noise the checker has to forgive).
+        up = torch.promote_types(self.dtype, torch.float32)
+        x = F.layer_norm(x.to(up), (x.shape[-1],), self.ln_f_w.to(up), self.ln_f_b.to(up), LN_EPS)
+        return F.linear(x, self.tok_emb.to(up))
 
     def truncated(self, n_layers: int) -> "TinyLM":
         """The same weights with only the first ``n_layers`` blocks (a cheaper, wrong model)."""
