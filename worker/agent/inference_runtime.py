@@ -111,8 +111,7 @@ class TorchRuntime:
         if self.cheat is not None and self.cheat.mode in ("smaller-model", "prefill"):
             from worker.inference import cheats
 
-            return [to_proto(cheats.cheat_execute(self.cheat.mode, model, r.prompt_tokens, r.max_tokens,
-                                                  r.sampling, r.sampling_seed, r.top_logprobs)) for r in requests]
+            return [to_proto(r) for r in cheats.execute_cheat_batch(self.cheat.mode, model, requests)]
         return [to_proto(r) for r in executor.execute_batch(model, requests)]
 
     def check(self, job, info: ipb.Model, top_logprobs: int | None = None) -> Outcome:
