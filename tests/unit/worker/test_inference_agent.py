@@ -356,3 +356,27 @@ def test_inference_cheats_are_accepted(mode):
     from worker.agent.cheat import Cheat, parse_cheat
 
     assert parse_cheat(mode) == Cheat(mode)
+
+
+def test_sprint_agent_survives_a_failing_inference_step():
+    from abci_app.client import NodeError
+    from worker.agent.sprint_agent import SprintAgent
+
+    class Boom:
+        def __init__(self, err):
+            self.err, self.calls = err, []
+
+        def step(self, height, epoch, done):
+            self.calls.append(height)
+            raise self.err
+
+    agent = SprintAgent.__new__(SprintAgent)
+    lines = []
+    agent.echo, agent.inference = lines.append, None
+    agent._inference_step(5, epoch_info(), lambda: False)  # no inference attached: nothing happens
+    agent.inference = Boom(RuntimeError("CUDA out of memory"))
+    agent._inference_step(6, epoch_info(), lambda: False)
+    assert agent.inference.calls == [6] and lines == ["height 6: inference step failed (CUDA out of memory)"]
+    agent.inference = Boom(NodeError("node restarting"))
+    with pytest.raises(NodeError):  # the main loop reports node errors and retries the next block
+        agent._inference_step(7, epoch_info(), lambda: False)

@@ -135,9 +135,12 @@ def kinds(entries):
     return sorted({m.type_url.rsplit(".", 1)[-1] for _, msgs in entries for m in msgs})
 
 
-def test_honest_agents_execute_check_the_drawn_jobs_and_get_paid(tmp_path, weights):
-    net = InferenceNet(4, users=1, sprint_params=SPRINT, inference_params={"expiry_blocks": "6"})
-    agents, senders = make_agents(net, tmp_path, dict(weights))
+@pytest.mark.parametrize("inline_limit", [32768, 64])  # 64 bytes: every result goes as a blob
+def test_honest_agents_execute_check_the_drawn_jobs_and_get_paid(tmp_path, weights, inline_limit):
+    net = InferenceNet(4, users=1, sprint_params=SPRINT,
+                       inference_params={"expiry_blocks": "6", "max_inline_result_bytes": str(inline_limit)})
+    blobs = dict(weights)
+    agents, senders = make_agents(net, tmp_path, blobs)
     b = net.bounds(0)
     net.run()  # block 1: the audit snapshot of epoch 0 exists
     entries, _ = step_all(net, agents, senders)  # block 2: the four secret commits
@@ -152,6 +155,8 @@ def test_honest_agents_execute_check_the_drawn_jobs_and_get_paid(tmp_path, weigh
     results = [m for _, msgs in entries for m in msgs if m.type_url.endswith("MsgInferenceResult")]
     assert len(results) == len(ids) and len(entries) == len({i for i, _ in entries})
     assert all(net.job(j).status == ipb.JOB_STATUS_COMPLETED for j in ids)
+    as_blobs = [net.job(j).result_blob_sha256 for j in ids]
+    assert all(as_blobs) == (inline_limit == 64) and all(sha in blobs for sha in as_blobs if sha)
     while net.next_height <= b.validation_end:
         step_all(net, agents, senders)
     audit = net.iquery("Audit", iq.QueryAuditRequest(epoch=0), iq.QueryAuditResponse).audit
