@@ -4,10 +4,15 @@
                 settlement phase of e: reveal it
     execute     the PENDING jobs drawn to this host, earliest deadline first; every result of the
                 block in ONE tx (several MsgInferenceResult), results over the inline limit as blobs
-    votes       every REVERIFYING job of another executor: recompute, vote
+    votes       every REVERIFYING job of another executor: recompute, vote (one tx per vote: a
+                vote landing after the tally closed fails and must not sink other messages)
     spot checks COMPLETED jobs of the current audit epoch (seed known) that this host's secret
                 draws (worker/agent/duties.py mirrors the chain): recompute, MsgValidateInference;
-                all verdicts of the block in one tx
+                all checks of the block in one tx
+
+Phase rules apply to the block a tx lands in (the one after the block just seen): the secret is
+committed while the next block is in the commit phase, checks are sent while it is in the sprint,
+proof or validation phase of the jobs' audit epoch, the reveal while it is in the settlement phase.
 
 What is about to be broadcast is written to the inference state file first, and the chain is the
 authority afterwards: a job counts as done when the chain shows its result or this host's check,

@@ -130,8 +130,6 @@ def submit_all(net, prompts, max_tokens=6):
 
 
 def kinds(entries):
-    from google.protobuf import any_pb2  # noqa: F401
-
     return sorted({m.type_url.rsplit(".", 1)[-1] for _, msgs in entries for m in msgs})
 
 
