@@ -19,7 +19,13 @@ Chosen: fp32:fp32 1 000 / 1e-3 / 1e-3 (100x: an fp32 executor on CUDA runs other
 off); bf16:fp32 500 000 / 0.06 / 0.15 (~3.4x the max); bf16:bf16 700 000 / 0.08 / 0.2 -- the
 same-machine bf16:bf16 numbers understate a CUDA executor checked on a CPU (two independent bf16
 roundings), so it gets bf16:fp32 x ~1.4. False positives (``false_positive_rate``, fresh jobs):
-  FPR_PLACEHOLDER
+  bf16 exec, fp32 check, for_checker("fp32"):  0 / 600 jobs flagged (19 200 tokens, max diff 154 496)
+  fp32 exec, fp32 check, for_checker("fp32"):  0 / 300 jobs flagged (max diff 8)
+  bf16 exec, fp32 check, the fp32:fp32 tolerance: 600 / 600 flagged (why the pair matters)
+Cheat detection per check (``cheats.cheat_detection``, fp32, for_checker("fp32"), 200 jobs):
+  smaller-model 1.00 at 32, 4 and 1 output tokens; prefill 0.945 (32 tokens), 0.82 (4), 0.545 (1) --
+  of the 11 uncaught 32-token prefill jobs, 8 were identical to the honest output (nothing to catch)
+  and 3 diverged where u_t lay within cdf_slack of the honest token's interval.
 
 The checker does not know the executor's precision, so ``for_checker(check_dtype)`` takes the widest
 tolerance over the executor precisions a host may run (bf16 on CUDA).
