@@ -272,6 +272,8 @@ class InferenceAgent:
         st = self.state.secrets.get(epoch)
         if st is None or not st.secret or not audit.seed:
             return []
+        if not any(hw.host == self.operator and hw.weight for hw in audit.weights):
+            return []  # not in the epoch's snapshot: no duties
         jobs = self.view.jobs(audit_epoch=epoch, status=ipb.JOB_STATUS_COMPLETED)
         out = []
         for job in drawn_jobs(jobs, audit, bytes.fromhex(st.secret), self.operator):
