@@ -30,7 +30,8 @@ def test_cli_stake_unstake_register_and_query(devnet):
     assert unstaked["code"] == 0, unstaked
     stake = sprintd_json("q", "staking", "stake", carol["address"], "--home", home)
     assert stake["bonded"] == "2000000"
-    assert [e["amount"] for e in stake["unbonding"]] == ["1000000"]
+    [entry] = stake["unbonding"]  # released linearly over 20 blocks: shares may already be paid
+    assert 0 < int(entry["amount"]) <= 1_000_000
     assert int(stake["unbonding"][0]["completion_height"]) == int(unstaked["height"]) + 20
 
     consensus = base64.b64encode(os.urandom(32)).decode()
