@@ -54,6 +54,7 @@ def test_fraud_by_weight_majority_punishes_executor_refunds_user_and_pays_capped
     rv = job.reverification
     assert (rv.eligible_weight, rv.invalid_weight, rv.valid_weight, rv.outcome) == (30, 10, 0, REVERIFY_OUTCOME_OPEN)
     assert rv.opened_by == net.hosts[a].bech32 and not rv.user_report
+    assert [j.id for j in net.jobs(status=JOB_STATUS_REVERIFYING).jobs] == [job_id]  # via the open-vote index
 
     balance_before = net.balance(user)
     block = net.run((x, net.check(x, job_id, valid=True)), (a, net.check(a, job_id, valid=False)),

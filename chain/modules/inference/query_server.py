@@ -8,9 +8,10 @@ after `start_after`, at most `limit` (default 100, at most 1000); `next` is the 
 from __future__ import annotations
 
 from sprint.inference.v1 import query_pb2
-from sprint.inference.v1.inference_pb2 import JOB_STATUS_UNSPECIFIED
+from sprint.inference.v1.inference_pb2 import JOB_STATUS_REVERIFYING, JOB_STATUS_UNSPECIFIED
 
 from chain.modules.auth.query_server import parse_address
+from chain.modules.inference import keys
 from chain.modules.inference.verification import AUDIT_METHODS
 from chain.query import QueryMethod, not_found
 
@@ -51,6 +52,8 @@ def _candidate_ids(store, keepers, request):
         return inference.jobs_by_requester(store, parse_address(request.requester))
     if request.HasField("audit_epoch"):
         return inference.audit_jobs(store, request.audit_epoch)
+    if request.status == JOB_STATUS_REVERIFYING:  # every worker asks each block: use the open-vote index
+        return sorted(keys.read_u64(key[9:17]) for key, _ in store.iterate(keys.REVERIFY_INDEX_PREFIX))
     return None
 
 
