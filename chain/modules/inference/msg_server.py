@@ -26,11 +26,12 @@ from sprint.inference.v1.inference_pb2 import (
 from sprint.inference.v1.tx_pb2 import MsgInferenceResult, MsgRegisterModel, MsgSubmitInference
 
 from chain.context import Context
-from chain.errors import ErrInsufficientFee, ErrInvalidAddress, ErrInvalidRequest, ErrUnauthorized
+from chain.errors import ErrInsufficientFee, ErrInvalidRequest, ErrUnauthorized
 from chain.modules.bank.keys import module_address
+from chain.modules.hosts.worker_auth import parse_address as _address, worker_signers
 from chain.modules.inference import keys, models
 from chain.modules.sprint.epochs import bounds, epoch_number
-from chain.tx.crypto import AddressError, decode_address
+from chain.tx.crypto import decode_address
 
 MSG_REGISTER_MODEL_URL = models.MSG_REGISTER_MODEL_URL
 MSG_SUBMIT_INFERENCE_URL = "/sprint.inference.v1.MsgSubmitInference"
@@ -38,19 +39,8 @@ MSG_INFERENCE_RESULT_URL = "/sprint.inference.v1.MsgInferenceResult"
 PPM = 1_000_000
 
 
-def _address(text: str, field: str) -> bytes:
-    try:
-        return decode_address(text)
-    except AddressError as err:
-        raise ErrInvalidAddress(f"invalid {field}: {err}") from err
-
-
 def requester_signers(msg) -> list[bytes]:
     return [_address(msg.requester, "requester")]
-
-
-def worker_signers(msg) -> list[bytes]:
-    return [_address(msg.worker, "worker")]
 
 
 def current_epoch(ctx: Context, keepers) -> int:

@@ -11,17 +11,19 @@ Outside its window a message fails with a log starting "early:" or "late:" namin
 
 from __future__ import annotations
 
-from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED, Host
+from sprint.hosts.v1.hosts_pb2 import Host
 from sprint.inference.v1.inference_pb2 import ValidationSecret
 from sprint.inference.v1.tx_pb2 import MsgCommitValidationSecret, MsgRevealValidationSecret
 from sprint.sprint.v1.sprint_pb2 import PHASE_COMMIT, PHASE_SETTLEMENT
 
 from chain.context import Context
-from chain.errors import ErrInvalidAddress, ErrInvalidRequest, ErrUnauthorized
+from chain.errors import ErrInvalidRequest
+from chain.modules.hosts.worker_auth import parse_address, worker_signers  # noqa: F401 (shared by verification.py)
+from chain.modules.hosts.worker_auth import worker_host as shared_worker_host
 from chain.modules.inference import duties
 from chain.modules.inference.verification_store import VerificationStore
-from chain.modules.sprint.epochs import bounds, epoch_number
-from chain.tx.crypto import AddressError, decode_address
+from chain.modules.sprint.epochs import epoch_number
+from chain.modules.sprint.msg_server import check_window
 
 VSTORE = VerificationStore()
 
@@ -29,25 +31,9 @@ VSTORE = VerificationStore()
 # --- shared helpers ----------------------------------------------------------------------------
 
 
-def parse_address(text: str, field: str) -> bytes:
-    try:
-        return decode_address(text)
-    except AddressError as err:
-        raise ErrInvalidAddress(f"invalid {field}: {err}") from err
-
-
-def worker_signers(msg) -> list[bytes]:
-    return [parse_address(msg.worker, "worker")]
-
-
 def worker_host(ctx: Context, keepers, worker: str) -> tuple[bytes, Host]:
     """(operator address, Host) of the non-banned host whose worker account is `worker`."""
-    host = keepers.hosts.host_by_worker_address(ctx.store, parse_address(worker, "worker"))
-    if host is None:
-        raise ErrUnauthorized(f"{worker} is not the worker of any registered host")
-    if host.status == HOST_STATUS_BANNED:
-        raise ErrUnauthorized(f"host {host.operator} is banned and cannot take part in verification")
-    return decode_address(host.operator), host
+    return shared_worker_host(ctx, keepers, worker, "verification")
 
 
 def current_epoch(ctx: Context, keepers) -> int:
@@ -55,15 +41,8 @@ def current_epoch(ctx: Context, keepers) -> int:
 
 
 def check_phase(ctx: Context, keepers, epoch: int, phase: int, what: str) -> None:
-    """Raise unless the block lies in `phase` of `epoch`."""
-    first, last = bounds(keepers.sprint.get_params(ctx.store), epoch).window(phase)
-    height = ctx.block.height
-    if height < first:
-        raise ErrInvalidRequest(f"early: {what} for epoch {epoch} are accepted in blocks {first}..{last}, "
-                                f"this is block {height}")
-    if height > last:
-        raise ErrInvalidRequest(f"late: {what} for epoch {epoch} were accepted in blocks {first}..{last}, "
-                                f"this is block {height}")
+    """Raise unless the block lies in `phase` of `epoch` ("early:"/"late:" naming the window)."""
+    check_window(ctx, keepers, epoch, phase, phase, what)
 
 
 # --- commit / reveal ---------------------------------------------------------------------------

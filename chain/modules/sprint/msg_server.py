@@ -17,17 +17,18 @@ Rules (a failing rule raises an SDK error and changes nothing):
 
 from __future__ import annotations
 
-from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED, Host
+from sprint.hosts.v1.hosts_pb2 import Host
 from sprint.sprint.v1.sprint_pb2 import (
     PHASE_COMMIT, PHASE_PROOF, PHASE_REVEAL, PHASE_SPRINT, PHASE_VALIDATION, PROOF_STATUS_PENDING, Validation,
 )
 from sprint.sprint.v1.tx_pb2 import MsgCommitSeed, MsgRevealSeed, MsgSubmitProofBatch, MsgSubmitProofValidation
 
 from chain.context import Context
-from chain.errors import ErrInvalidAddress, ErrInvalidRequest, ErrUnauthorized
+from chain.errors import ErrInvalidRequest, ErrUnauthorized
+from chain.modules.hosts.worker_auth import parse_address as _address, worker_signers
+from chain.modules.hosts.worker_auth import worker_host as shared_worker_host
 from chain.modules.sprint import keys, randomness
 from chain.modules.sprint.epochs import bounds
-from chain.tx.crypto import AddressError, decode_address
 
 MSG_COMMIT_SEED_URL = "/sprint.sprint.v1.MsgCommitSeed"
 MSG_REVEAL_SEED_URL = "/sprint.sprint.v1.MsgRevealSeed"
@@ -36,17 +37,6 @@ MSG_SUBMIT_PROOF_VALIDATION_URL = "/sprint.sprint.v1.MsgSubmitProofValidation"
 
 
 # --- stateless checks and signers ------------------------------------------------------------------
-
-
-def _address(text: str, field: str) -> bytes:
-    try:
-        return decode_address(text)
-    except AddressError as err:
-        raise ErrInvalidAddress(f"invalid {field}: {err}") from err
-
-
-def worker_signers(msg) -> list[bytes]:
-    return [_address(msg.worker, "worker")]
 
 
 def validate_commit(msg: MsgCommitSeed) -> None:
@@ -81,13 +71,8 @@ def validate_validation(msg: MsgSubmitProofValidation) -> None:
 
 
 def worker_host(ctx: Context, keepers, worker: str) -> tuple[bytes, Host]:
-    """(operator address, Host) of the host whose worker account is `worker`."""
-    host = keepers.hosts.host_by_worker_address(ctx.store, _address(worker, "worker"))
-    if host is None:
-        raise ErrUnauthorized(f"{worker} is not the worker of any registered host")
-    if host.status == HOST_STATUS_BANNED:
-        raise ErrUnauthorized(f"host {host.operator} is banned and cannot take part in the Sprint")
-    return decode_address(host.operator), host
+    """(operator address, Host) of the non-banned host whose worker account is `worker`."""
+    return shared_worker_host(ctx, keepers, worker, "the Sprint")
 
 
 def check_window(ctx: Context, keepers, epoch: int, first_phase: int, last_phase: int, what: str):
