@@ -16,7 +16,7 @@ import pytest
 
 from abci_app.ports import find_port_range
 from tests.e2e.conftest import require_cometbft
-from tests.e2e.test_sprint_localnet import IPS, N, set_sprint_params, sprint_params, sprintd
+from tests.e2e.test_sprint_localnet import IPS, N, set_module_params, set_sprint_params, sprint_params, sprintd
 
 pytestmark = pytest.mark.e2e
 
@@ -27,15 +27,6 @@ PHASES = {"commit_blocks": "4", "reveal_blocks": "3", "sprint_blocks": "8", "pro
           "validation_blocks": "8", "settlement_blocks": "4"}
 INFERENCE_PARAMS = {"expiry_blocks": "40", "reverify_blocks": "10"}
 FINAL = {"JOB_STATUS_COMPLETED", "JOB_STATUS_SETTLED", "JOB_STATUS_FRAUD", "JOB_STATUS_REVERIFYING"}
-
-
-def set_module_params(directory, module: str, overrides: dict) -> None:
-    import json
-
-    for genesis_path in sorted(directory.glob("node*/config/genesis.json")):
-        genesis = json.loads(genesis_path.read_text())
-        genesis["app_state"].setdefault(module, {}).setdefault("params", {}).update(overrides)
-        genesis_path.write_text(json.dumps(genesis, indent=2))
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +42,7 @@ def net(tmp_path_factory):
                    "--base-port", str(base), "--grpc-port", str(base + 3), "--block-time", "300ms",
                    "--timeout-propose", "2s")
     assert init.returncode == 0, init.stderr
-    set_sprint_params(directory, {**sprint_params(), **PHASES, "sprint_blocks": PHASES["sprint_blocks"]})
+    set_sprint_params(directory, {**sprint_params(), **PHASES})
     set_module_params(directory, "inference", INFERENCE_PARAMS)
     args = {i: ["--threads", "1", "--device", "cpu", "--inference-dtype", "fp32"] for i in range(N)}
     args[BF16_HOST][-1] = "bf16"

@@ -49,12 +49,16 @@ def sprintd(*args, timeout: float = 120) -> subprocess.CompletedProcess:
                           timeout=timeout)
 
 
-def set_sprint_params(directory, overrides: dict) -> None:
-    """Write the same sprint params into every node's genesis (they must stay identical)."""
+def set_module_params(directory, module: str, overrides: dict) -> None:
+    """Write the same `module` params into every node's genesis (they must stay identical)."""
     for genesis_path in sorted(directory.glob("node*/config/genesis.json")):
         genesis = json.loads(genesis_path.read_text())
-        genesis["app_state"]["sprint"]["params"].update(overrides)
+        genesis["app_state"].setdefault(module, {}).setdefault("params", {}).update(overrides)
         genesis_path.write_text(json.dumps(genesis, indent=2))
+
+
+def set_sprint_params(directory, overrides: dict) -> None:
+    set_module_params(directory, "sprint", overrides)
 
 
 @pytest.fixture(scope="module")
