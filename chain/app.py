@@ -29,6 +29,7 @@ from chain.query import QueryError
 from chain.runtx import Mode, TxOutcome, TxRunner
 from chain.store import meta
 from chain.store.cache import CacheStore
+from chain.tx.limits import BlockGasMeter, BlockLimits, check_tx_gas, clamp_int64
 
 log = logging.getLogger("sprint.app")
 
@@ -60,6 +61,8 @@ class App:
         self.app_hash = meta.read_app_hash(db)
         self.chain_id = meta.read_chain_id(db)
         self.pending: PendingCommit | None = None
+        self._genesis_writes: dict[bytes, bytes | None] = {}  # InitChain's state until block 1 commits
+        self._consensus_params = self._read_consensus_params(db)
         self.commit_listeners: list = []  # called with the new height after every Commit
         self._pending_meta: dict[bytes, bytes] = {}
         self.stats = {"txs_committed": 0, "txs_failed": 0, "check_tx": 0, "check_tx_rejected": 0}
@@ -73,12 +76,35 @@ class App:
         self.block_cache = CacheStore(self.committed)
         self.check_cache = CacheStore(self.committed)
         self._params = self._load_params(self.committed)
+        self._sim_view = (self.committed, self.height, self._params)  # what Simulate reads, lock-free
 
     def _load_params(self, store):
         try:
             return self.keepers.auth.get_params(store)
         except RuntimeError:
             return None
+
+    def _fresh_block_cache(self) -> CacheStore:
+        """A block cache over the last committed state (plus InitChain's state before block 1).
+
+        FinalizeBlock always starts here: CometBFT may finalize a height again (its handshake replays
+        the last block when it died before Commit while this process kept running), and the second
+        execution must not see the first one's uncommitted writes.
+        """
+        cache = CacheStore(self.committed)
+        if self.height == 0:
+            cache.writes.update(self._genesis_writes)
+        return cache
+
+    @staticmethod
+    def _read_consensus_params(store) -> ConsensusParams | None:
+        raw = store.get(meta.CONSENSUS_PARAMS_KEY)
+        return ConsensusParams.FromString(raw) if raw is not None else None
+
+    def block_limits(self) -> BlockLimits:
+        """Gas limits every node enforces on a block's txs (auth params + consensus block.max_gas)."""
+        max_block_gas = self._consensus_params.block.max_gas if self._consensus_params is not None else -1
+        return BlockLimits(max_tx_gas=self._params.max_tx_gas, max_block_gas=max_block_gas)
 
     def committed_store(self):
         """An immutable view of the last committed state, for queries."""
@@ -91,6 +117,8 @@ class App:
     # --- ABCI: connection handshake -----------------------------------------------------------
 
     def info(self, req: abci.RequestInfo) -> abci.ResponseInfo:
+        """Last committed height and app hash. Uncommitted block state is not dropped here (CometBFT's
+        `abci_info` RPC also calls Info, between FinalizeBlock and Commit); FinalizeBlock ignores it."""
         with self.lock:
             return abci.ResponseInfo(
                 data=APP_NAME, version="0.1.0", app_version=APP_VERSION,
@@ -102,9 +130,12 @@ class App:
         with self.lock:
             app_state = json.loads(req.app_state_bytes or b"{}")
             self.chain_id = req.chain_id
+            self.block_cache = CacheStore(self.committed)
             registry.init_genesis(self.block_cache, self.keepers, app_state)
             registry.check_genesis_validators(
                 self.block_cache, self.keepers, [(v.pub_key.ed25519, v.power) for v in req.validators])
+            self._genesis_writes = dict(self.block_cache.writes)
+            self._consensus_params = req.consensus_params
             self._params = self.keepers.auth.get_params(self.block_cache)
             self.app_hash = compute_app_hash(b"", 0, self.block_cache.sorted_writes())
             self._pending_meta[meta.CHAIN_ID_KEY] = req.chain_id.encode()
@@ -122,13 +153,19 @@ class App:
             self.stats["check_tx_rejected"] += 0 if outcome.ok else 1
             return abci.ResponseCheckTx(
                 code=outcome.code, codespace=outcome.codespace, log=outcome.log,
-                gas_wanted=outcome.gas_wanted, gas_used=outcome.gas_used,
+                gas_wanted=clamp_int64(outcome.gas_wanted), gas_used=clamp_int64(outcome.gas_used),
             )
 
     def simulate(self, tx_bytes: bytes) -> TxOutcome:
-        """Run a tx on a throwaway branch of the check state with unlimited gas."""
-        with self.lock:
-            return self._run(self.check_cache.branch(), self._check_block(), tx_bytes, Mode.SIMULATE)
+        """Run a tx on a throwaway branch of the last committed state, gas capped at `max_tx_gas`.
+
+        It takes no app lock: it reads an immutable snapshot, so simulations never stall consensus.
+        """
+        store, height, params = self._sim_view
+        if params is None:
+            return TxOutcome(code=1, codespace="sdk", log="chain not initialised yet")
+        block = BlockInfo(height + 1, 0, 0, self.chain_id)
+        return self.runner.run(CacheStore(store), block, tx_bytes, Mode.SIMULATE, params)
 
     def _check_block(self) -> BlockInfo:
         return BlockInfo(self.height + 1, 0, 0, self.chain_id)
@@ -141,36 +178,49 @@ class App:
     # --- ABCI: consensus ----------------------------------------------------------------------
 
     def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
-        """Keep, in order, the txs that still pass the ante checks and fit in max_tx_bytes."""
+        """Keep, in order, the txs that still pass the ante checks and fit the block's bytes and gas."""
         with self.lock:
+            if self._params is None:
+                return abci.ResponsePrepareProposal(txs=[])
             scratch = CacheStore(self.committed)
             block = BlockInfo(req.height, req.time.seconds, req.time.nanos, self.chain_id)
+            block_gas = BlockGasMeter(self.block_limits())
             chosen, size = [], 0
             for raw in req.txs:
                 if size + len(raw) > req.max_tx_bytes:
-                    break
-                if self._run(scratch, block, raw, Mode.PREPARE).ok:
+                    continue
+                outcome = self._run(scratch, block, raw, Mode.PREPARE)
+                if outcome.ok and block_gas.fits(outcome.tx):
+                    block_gas.admit(outcome.tx)
                     chosen.append(raw)
                     size += len(raw)
             return abci.ResponsePrepareProposal(txs=chosen)
 
     def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
-        """Reject a proposal carrying any tx that does not decode or fails stateless checks."""
+        """Reject a proposal carrying any tx that does not decode, breaks a stateless rule or a
+        consensus limit (gas per tx, gas per block): an honest proposer never includes one."""
         with self.lock:
-            status = abci.ResponseProcessProposal.ACCEPT
-            if self._params is not None:
-                for raw in req.txs:
-                    try:
-                        self.runner.decode(raw, self._params)
-                    except TxError as err:
-                        log.warning("rejecting proposal at height %d: %s", req.height, err.log)
-                        status = abci.ResponseProcessProposal.REJECT
-                        break
-                    except Exception:  # noqa: BLE001 - junk from a byzantine proposer
-                        log.exception("rejecting proposal at height %d: undecodable tx", req.height)
-                        status = abci.ResponseProcessProposal.REJECT
-                        break
-            return abci.ResponseProcessProposal(status=status)
+            if self._params is None:
+                return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.ACCEPT)
+            try:
+                self._check_proposal_txs(req.txs)
+            except TxError as err:
+                log.warning("rejecting proposal at height %d: %s", req.height, err.log[:200])
+                return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT)
+            return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.ACCEPT)
+
+    def _check_proposal_txs(self, txs) -> None:
+        limits = self.block_limits()
+        block_gas = BlockGasMeter(limits)
+        for raw in txs:
+            try:
+                tx = self.runner.decode(raw, self._params)
+            except TxError:
+                raise
+            except Exception as err:  # noqa: BLE001 - junk from a byzantine proposer
+                raise TxError(f"undecodable tx: {type(err).__name__}") from err
+            check_tx_gas(tx, limits)
+            block_gas.admit(tx)
 
     def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
         """Execute the block's txs into the block cache and return results and the new app hash."""
@@ -179,6 +229,7 @@ class App:
                 raise RuntimeError(f"finalize_block height {req.height} after committed {self.height}")
             block = BlockInfo(req.height, req.time.seconds, req.time.nanos, self.chain_id, req.proposer_address,
                               req.hash)
+            self.block_cache, self.pending = self._fresh_block_cache(), None
             results, tx_events = [], []
             supply_before = dict(self.keepers.bank.all_supply(self.block_cache))
             pending = PendingCommit(req.height, b"", req.time.seconds)
@@ -248,8 +299,7 @@ class App:
 
     def consensus_params(self):
         """The consensus params recorded at InitChain, or None before the first commit."""
-        raw = self.committed.get(meta.CONSENSUS_PARAMS_KEY)
-        return ConsensusParams.FromString(raw) if raw is not None else None
+        return self._read_consensus_params(self.committed)
 
     def export_genesis(self) -> dict:
         return registry.export_genesis(self.committed, self.keepers)
@@ -269,7 +319,8 @@ def _validator_update(pubkey: bytes, power: int) -> abci.ValidatorUpdate:
 def _exec_result(outcome: TxOutcome) -> abci.ExecTxResult:
     return abci.ExecTxResult(
         code=outcome.code, codespace=outcome.codespace, log=outcome.log,
-        gas_wanted=outcome.gas_wanted, gas_used=outcome.gas_used, events=_to_abci_events(outcome.events),
+        gas_wanted=clamp_int64(outcome.gas_wanted), gas_used=clamp_int64(outcome.gas_used),
+        events=_to_abci_events(outcome.events),
     )
 
 

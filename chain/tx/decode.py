@@ -13,12 +13,15 @@ from google.protobuf.message import DecodeError
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 from chain.errors import (
-    ErrInvalidPubKey, ErrNoSignatures, ErrTxDecode, ErrTxTooLarge, ErrUnauthorized,
+    ErrInvalidGasLimit, ErrInvalidPubKey, ErrNoSignatures, ErrTxDecode, ErrTxTooLarge, ErrUnauthorized,
     ErrUnknownExtensionOptions, ErrUnknownRequest,
 )
 from chain.tx.router import Router
 
 SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
+# ABCI carries gas_wanted/gas_used as int64 while the tx's gas_limit is a uint64: anything above
+# this cannot be reported in a result, so it is refused before any node executes it.
+MAX_INT64 = 2**63 - 1
 
 
 @dataclass
@@ -67,6 +70,9 @@ def decode_tx(raw: bytes, router: Router, max_tx_bytes: int) -> DecodedTx:
         raise ErrTxDecode("tx parse error: non-canonical TxRaw encoding")
     body = _parse(TxBody, tx.body_bytes, "body")
     auth_info = _parse(AuthInfo, tx.auth_info_bytes, "auth_info")
+    if auth_info.fee.gas_limit > MAX_INT64:
+        raise ErrInvalidGasLimit(f"gas limit {auth_info.fee.gas_limit} exceeds the int64 range: "
+                                 "use --gas auto or a limit below max_tx_gas")
     if body.extension_options or body.non_critical_extension_options:
         raise ErrUnknownExtensionOptions("unknown extension options: this chain accepts none")
     if not body.messages:
