@@ -18,11 +18,11 @@ from sprint.hosts.v1.hosts_pb2 import (
 
 from chain.errors import ErrInvalidRequest
 from chain.modules.hosts import keys
+from chain.modules.hosts.endpoint import endpoint_error
 from chain.modules.hosts.keeper import HostsKeeper
 from chain.tx.crypto import AddressError, decode_address, is_valid_pubkey
 
 MAX_MONIKER_LENGTH = 70
-MAX_ENDPOINT_LENGTH = 256
 # CometBFT's MaxTotalVotingPower = MaxInt64 / 8.
 MAX_TOTAL_WEIGHT = ((1 << 63) - 1) // 8
 
@@ -55,8 +55,9 @@ def check_worker_pubkey(pubkey: bytes, where: str, error=ErrInvalidRequest) -> N
 def check_description(endpoint: str, moniker: str, where: str) -> None:
     if len(moniker) > MAX_MONIKER_LENGTH:
         raise ErrInvalidRequest(f"{where}: moniker longer than {MAX_MONIKER_LENGTH} characters")
-    if len(endpoint) > MAX_ENDPOINT_LENGTH:
-        raise ErrInvalidRequest(f"{where}: endpoint longer than {MAX_ENDPOINT_LENGTH} characters")
+    problem = endpoint_error(endpoint)
+    if problem is not None:
+        raise ErrInvalidRequest(f"{where}: {problem}")
 
 
 def validate_host(host: Host, where: str = "host") -> bytes:
