@@ -36,6 +36,7 @@ log = logging.getLogger("sprint.app")
 APP_NAME = "sprintchain"
 APP_VERSION = 1
 QUERY_CODES = {"invalid_argument": 3, "not_found": 5}
+MAX_LOG_CHARS = 2_048  # logs echo inputs; CometBFT's results hash excludes them, so cutting is safe
 
 
 @dataclass
@@ -152,7 +153,7 @@ class App:
             self.stats["check_tx"] += 1
             self.stats["check_tx_rejected"] += 0 if outcome.ok else 1
             return abci.ResponseCheckTx(
-                code=outcome.code, codespace=outcome.codespace, log=outcome.log,
+                code=outcome.code, codespace=outcome.codespace, log=_bounded_log(outcome.log),
                 gas_wanted=clamp_int64(outcome.gas_wanted), gas_used=clamp_int64(outcome.gas_used),
             )
 
@@ -318,10 +319,14 @@ def _validator_update(pubkey: bytes, power: int) -> abci.ValidatorUpdate:
 
 def _exec_result(outcome: TxOutcome) -> abci.ExecTxResult:
     return abci.ExecTxResult(
-        code=outcome.code, codespace=outcome.codespace, log=outcome.log,
+        code=outcome.code, codespace=outcome.codespace, log=_bounded_log(outcome.log),
         gas_wanted=clamp_int64(outcome.gas_wanted), gas_used=clamp_int64(outcome.gas_used),
         events=_to_abci_events(outcome.events),
     )
+
+
+def _bounded_log(text: str) -> str:
+    return text if len(text) <= MAX_LOG_CHARS else text[:MAX_LOG_CHARS - 3] + "..."
 
 
 def _index_entry(height: int, index: int, raw: bytes, result: abci.ExecTxResult) -> tuple[bytes, bytes]:

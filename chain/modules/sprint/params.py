@@ -54,6 +54,11 @@ def phase_lengths(length: int) -> dict[str, int]:
     return lengths
 
 
+# A weight is at most max_nonces_per_epoch; with up to 2^16 hosts the total voting power then stays
+# below CometBFT's MaxTotalVotingPower (2^63 / 8), which it enforces by halting.
+MAX_NONCES_PER_EPOCH = 1 << 40
+
+
 def validate_params(params: Params) -> None:
     """Raise ErrInvalidRequest (one sentence naming the field) when a param is out of range."""
     for name in PHASE_FIELDS:
@@ -69,6 +74,9 @@ def validate_params(params: Params) -> None:
             raise ErrInvalidRequest(f"sprint params: {name} must be >= 1")
     if params.max_batch_nonces > params.max_nonces_per_epoch:
         raise ErrInvalidRequest("sprint params: max_batch_nonces must be <= max_nonces_per_epoch")
+    if params.max_nonces_per_epoch > MAX_NONCES_PER_EPOCH:
+        raise ErrInvalidRequest(f"sprint params: max_nonces_per_epoch must be <= {MAX_NONCES_PER_EPOCH} "
+                                "(a host's weight becomes CometBFT voting power, an int64 capped at 2^60 in total)")
     if params.max_sample_mismatches > params.validation_sample:
         raise ErrInvalidRequest("sprint params: max_sample_mismatches must be <= validation_sample")
     if not BPS // 2 < params.assignment_weight_bps <= BPS:
