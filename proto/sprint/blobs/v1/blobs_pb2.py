@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsprint/blobs/v1/blobs.proto\x12\x0fsprint.blobs.v1\"6\n\x08PutChunk\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\x12\x0c\n\x04\x64\x61ta\x18\x03 \x01(\x0c\"<\n\x0bPutResponse\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\x12\x0f\n\x07\x63reated\x18\x03 \x01(\x08\"0\n\nGetRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x12\n\nlocal_only\x18\x02 \x01(\x08\"\x19\n\tBlobChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"\x1d\n\x0bStatRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\",\n\x0cStatResponse\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\x32\xd0\x01\n\x05\x42lobs\x12@\n\x03Put\x12\x19.sprint.blobs.v1.PutChunk\x1a\x1c.sprint.blobs.v1.PutResponse(\x01\x12@\n\x03Get\x12\x1b.sprint.blobs.v1.GetRequest\x1a\x1a.sprint.blobs.v1.BlobChunk0\x01\x12\x43\n\x04Stat\x12\x1c.sprint.blobs.v1.StatRequest\x1a\x1d.sprint.blobs.v1.StatResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsprint/blobs/v1/blobs.proto\x12\x0fsprint.blobs.v1\"c\n\x08PutChunk\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\x12\x0c\n\x04\x64\x61ta\x18\x03 \x01(\x0c\x12+\n\x04\x61uth\x18\x04 \x01(\x0b\x32\x1d.sprint.blobs.v1.UploaderAuth\"E\n\x0cUploaderAuth\x12\x0e\n\x06pubkey\x18\x01 \x01(\x0c\x12\x11\n\tsignature\x18\x02 \x01(\x0c\x12\x12\n\nexpires_at\x18\x03 \x01(\x04\"<\n\x0bPutResponse\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\x12\x0f\n\x07\x63reated\x18\x03 \x01(\x08\"0\n\nGetRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x12\n\nlocal_only\x18\x02 \x01(\x08\"\x19\n\tBlobChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"\x1d\n\x0bStatRequest\x12\x0e\n\x06sha256\x18\x01 \x01(\t\",\n\x0cStatResponse\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x04\x32\xd0\x01\n\x05\x42lobs\x12@\n\x03Put\x12\x19.sprint.blobs.v1.PutChunk\x1a\x1c.sprint.blobs.v1.PutResponse(\x01\x12@\n\x03Get\x12\x1b.sprint.blobs.v1.GetRequest\x1a\x1a.sprint.blobs.v1.BlobChunk0\x01\x12\x43\n\x04Stat\x12\x1c.sprint.blobs.v1.StatRequest\x1a\x1d.sprint.blobs.v1.StatResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,17 +32,19 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sprint.blobs.v1.blobs_pb2',
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PUTCHUNK']._serialized_start=48
-  _globals['_PUTCHUNK']._serialized_end=102
-  _globals['_PUTRESPONSE']._serialized_start=104
-  _globals['_PUTRESPONSE']._serialized_end=164
-  _globals['_GETREQUEST']._serialized_start=166
-  _globals['_GETREQUEST']._serialized_end=214
-  _globals['_BLOBCHUNK']._serialized_start=216
-  _globals['_BLOBCHUNK']._serialized_end=241
-  _globals['_STATREQUEST']._serialized_start=243
-  _globals['_STATREQUEST']._serialized_end=272
-  _globals['_STATRESPONSE']._serialized_start=274
-  _globals['_STATRESPONSE']._serialized_end=318
-  _globals['_BLOBS']._serialized_start=321
-  _globals['_BLOBS']._serialized_end=529
+  _globals['_PUTCHUNK']._serialized_end=147
+  _globals['_UPLOADERAUTH']._serialized_start=149
+  _globals['_UPLOADERAUTH']._serialized_end=218
+  _globals['_PUTRESPONSE']._serialized_start=220
+  _globals['_PUTRESPONSE']._serialized_end=280
+  _globals['_GETREQUEST']._serialized_start=282
+  _globals['_GETREQUEST']._serialized_end=330
+  _globals['_BLOBCHUNK']._serialized_start=332
+  _globals['_BLOBCHUNK']._serialized_end=357
+  _globals['_STATREQUEST']._serialized_start=359
+  _globals['_STATREQUEST']._serialized_end=388
+  _globals['_STATRESPONSE']._serialized_start=390
+  _globals['_STATRESPONSE']._serialized_end=434
+  _globals['_BLOBS']._serialized_start=437
+  _globals['_BLOBS']._serialized_end=645
 # @@protoc_insertion_point(module_scope)

@@ -55,8 +55,11 @@ class BlobsServicer(object):
     """Missing associated documentation comment in .proto file."""
 
     def Put(self, request_iterator, context):
-        """Put streams one blob in chunks; the first chunk names the expected sha256 and total size.
-        INVALID_ARGUMENT when the bytes do not hash to it, the size differs or exceeds the limit.
+        """Put streams one blob in chunks; the first chunk names the expected sha256 and total size and
+        carries the uploader's signed auth (see UploaderAuth). INVALID_ARGUMENT when the bytes do not
+        hash to it, the size differs or exceeds the limit; UNAUTHENTICATED without a valid, unexpired
+        auth; PERMISSION_DENIED when the chain does not know the uploader; RESOURCE_EXHAUSTED over a
+        quota, the free-disk floor or the concurrent-put cap. Nothing is written before these pass.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
