@@ -85,7 +85,8 @@ class Localnet:
     """The processes of one localnet directory."""
 
     def __init__(self, directory: str | Path, *, cometbft_binary: str | None = None,
-                 python: str = sys.executable, worker_args: dict[int, list[str]] | None = None):
+                 python: str = sys.executable, worker_args: dict[int, list[str]] | None = None,
+                 node_argv: dict[int, list[str]] | None = None):
         self.info = load_testnet(directory)
         if self.info.get("mode") != "localnet":
             raise LocalnetError(
@@ -96,6 +97,9 @@ class Localnet:
         self.cometbft_binary = cometbft_binary
         self.python = python
         self.worker_args = dict(worker_args or {})  # extra `sprint-worker start` args per node
+        # Per node: a command replacing `python -m abci_app.cli.main start` (tests run a byzantine
+        # app this way); `--home HOME` is appended to it.
+        self.node_argv = dict(node_argv or {})
         self.run_dir = self.dir / RUN_DIR
         self._children: dict[tuple[int, str], subprocess.Popen] = {}
         self._rpcs: dict[int, CometRpc] = {}
@@ -153,7 +157,8 @@ class Localnet:
     def _argv(self, i: int, proc: str) -> list[str]:
         home = str(self.home(i))
         if proc == "node":
-            return [self.python, "-m", "abci_app.cli.main", "start", "--home", home]
+            command = self.node_argv.get(i) or [self.python, "-m", "abci_app.cli.main", "start"]
+            return [*command, "--home", home]
         if proc == "cometbft":
             self.cometbft_binary = self.cometbft_binary or find_cometbft()
             return [self.cometbft_binary, "start", "--home", home]
