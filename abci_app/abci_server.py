@@ -4,6 +4,9 @@ Wire format: each `tendermint.abci.Request` / `Response` is prefixed by its leng
 varint. CometBFT opens four connections (query, snapshot, mempool, consensus); each is answered
 strictly in order, and buffered responses are flushed when a `Flush` request arrives. All
 connections share one asyncio loop, and the App serialises state access with its own lock.
+
+Test-only fault points (abci_app/faults.py, off unless enabled by environment variables) can hold
+a FinalizeBlock response so a test can kill CometBFT between FinalizeBlock and Commit.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import logging
 
 import cosmpy.protos  # noqa: F401
 from tendermint.abci import types_pb2 as abci
+
+from abci_app import faults as fault_points
 
 log = logging.getLogger("sprint.abci")
 
@@ -54,8 +59,9 @@ def frame(message) -> bytes:
 class Dispatcher:
     """Maps each Request variant to the App method and wraps the answer in a Response."""
 
-    def __init__(self, app):
+    def __init__(self, app, faults: fault_points.Faults | None = None):
         self.app = app
+        self.faults = fault_points.from_env() if faults is None else faults
         self.handlers = {
             "info": app.info,
             "init_chain": app.init_chain,
@@ -86,6 +92,12 @@ class Dispatcher:
             # stops on ResponseException, which is what we want instead of diverging.
             log.exception("abci %s failed; reporting exception to CometBFT", kind)
             return abci.Response(exception=abci.ResponseException(error=f"{kind}: {err}"))
+
+    def hold_seconds(self, request: abci.Request, response: abci.Response) -> float:
+        """How long to hold `response` before answering (a fault point; 0 when none is enabled)."""
+        if not self.faults.enabled or response.WhichOneof("value") != "finalize_block":
+            return 0.0
+        return self.faults.finalize_hold(request.finalize_block.height)
 
 
 def _unsupported_default(kind: str):
@@ -163,6 +175,12 @@ class AbciServer:
                 return offset
             request = abci.Request.FromString(bytes(buffer[start:start + length]))
             offset = start + length
-            writer.write(frame(self.dispatcher.dispatch(request)))
+            response = self.dispatcher.dispatch(request)
+            hold = self.dispatcher.hold_seconds(request, response)
+            if hold:
+                await asyncio.sleep(hold)  # other connections are served meanwhile
+                if writer.is_closing():
+                    raise ConnectionResetError("CometBFT went away during the fault hold")
+            writer.write(frame(response))
             if request.WhichOneof("value") == "flush":
                 await writer.drain()

@@ -9,6 +9,7 @@ from abci_app.cli.inference_cmd import register_commands as register_inference_c
 from abci_app.cli.keys_cmd import keys
 from abci_app.cli.node_cmd import devnet, init, start
 from abci_app.cli.query_cmd import query
+from abci_app.cli.replay_cmd import replay
 from abci_app.cli.staking_cmd import register_commands as register_staking_commands
 from abci_app.cli.testnet_cmd import testnet
 from abci_app.cli.tx_cmd import tx
@@ -20,7 +21,7 @@ def cli() -> None:
     """sprintchain node: ABCI app + gRPC server over CometBFT."""
 
 
-for command in (init, start, devnet, testnet, keys, tx, query):
+for command in (init, start, devnet, testnet, keys, tx, query, replay):
     cli.add_command(command)
 register_staking_commands(tx, query)
 register_inference_commands(cli, tx, query)
