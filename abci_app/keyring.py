@@ -24,8 +24,10 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+import logging
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,8 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from chain.tx.crypto import AddressError, SigningKey, decode_address
+
+log = logging.getLogger("sprint.keyring")
 
 PASSPHRASE_ENV = "SPRINT_KEYRING_PASSPHRASE"
 BACKENDS = ("file", "test")
@@ -192,6 +196,34 @@ def _write_file(path: Path, data: bytes, overwrite: bool) -> bool:
             os.unlink(tmp)
 
 
+def _loose(path: Path) -> int | None:
+    """The permission bits of `path` when group or others have any access, else None."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    return mode if mode & 0o077 else None
+
+
+def secure_keyring_directory(directory: Path) -> None:
+    """Make an existing keyring folder owner-only (folder 0700, files 0600), logging what changed;
+    KeyringError (with the fix) when it is loose and cannot be tightened. Missing folder: no-op."""
+    if not directory.is_dir():
+        return
+    files = [p for p in directory.iterdir() if not p.is_symlink() and p.is_file()]
+    loose = [(path, mode, 0o700) for path, mode in [(directory, _loose(directory))] if mode is not None]
+    loose += [(path, mode, 0o600) for path in files if (mode := _loose(path)) is not None]
+    try:
+        for path, _, wanted in loose:
+            os.chmod(path, wanted)
+    except OSError as err:
+        raise KeyringError(
+            f"keyring folder {directory} is accessible to other users and its permissions cannot be "
+            f"tightened ({err.strerror}); fix it with: chmod 700 {directory} && chmod 600 {directory}/*"
+        ) from None
+    if loose:
+        was = ", ".join(f"{path.name} {mode:04o}" for path, mode, _ in loose)
+        log.warning("keyring permissions tightened to owner-only (folder 0700, files 0600) path=%s was: %s",
+                    directory, was)
+
+
 def _read_json(path: Path) -> dict:
     """Parse a keyring JSON file, turning damage into a KeyringError."""
     try:
@@ -239,6 +271,7 @@ class Keyring:
             raise KeyringError(f"unknown keyring backend {backend!r}; use 'file' or 'test'")
         self.backend = backend
         self.directory = Path(home).expanduser() / f"keyring-{backend}"
+        secure_keyring_directory(self.directory)
         self._passphrase = passphrase
         self._passphrase_given = passphrase is not None
 
@@ -402,8 +435,9 @@ class Keyring:
                 )
 
     def _ensure_directory(self) -> None:
-        """Create the keyring folder, readable by its owner only."""
+        """Create the keyring folder, readable by its owner only (an existing one is tightened)."""
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        secure_keyring_directory(self.directory)
 
     def _secret(self, data: dict) -> bytes:
         """The 32-byte secret of stored key JSON, decrypting with the passphrase if needed."""

@@ -12,7 +12,7 @@ from abci_app.abci_server import AbciServer
 from abci_app.blobs.store import BlobStore
 from abci_app.grpc.server import build_grpc_server
 from abci_app.metrics import MetricsServer
-from abci_app.node_config import NodeConfig
+from abci_app.node_config import NodeConfig, NodeConfigError
 from abci_app.rpc_client import CometRpc
 from chain.app import App
 from chain.store.leveldb import LevelDB
@@ -57,17 +57,21 @@ def run_node(home: str) -> None:
     configure_logging()
     try:
         cfg = NodeConfig.load(home)
-    except FileNotFoundError as err:
+    except (FileNotFoundError, NodeConfigError) as err:
         raise NodeStartError(str(err)) from err
     db = open_db(cfg, home)
     app = App(db, sync_writes=cfg.sync_writes)
     log.info("node starting home=%s height=%d chain_id=%s", home, app.height, app.chain_id or "-")
-    grpc_server = build_grpc_server(app, CometRpc(cfg.rpc_url), cfg.grpc_address, blob_store=BlobStore.for_home(home))
+    grpc_server = build_grpc_server(app, CometRpc(cfg.rpc_url), cfg.grpc_address,
+                                    blob_store=BlobStore.for_home(home), limits=cfg.grpc_limits())
     metrics = MetricsServer(app, cfg.metrics_address) if cfg.metrics_address else None
     grpc_server.start()
     if metrics:
         metrics.start()
-    log.info("grpc listening addr=%s", cfg.grpc_address)
+    limits = cfg.grpc_limits()
+    log.info("grpc listening addr=%s threads=%d max_rpcs=%d max_streams=%d per_client=%d", cfg.grpc_address,
+             limits.worker_threads, limits.max_concurrent_rpcs, limits.max_streams_total,
+             limits.max_streams_per_client)
     try:
         asyncio.run(_serve_abci(app, *split_host_port(cfg.abci_address)))
     finally:

@@ -6,7 +6,14 @@ import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from abci_app.grpc.limits import GrpcLimits
+
 APP_TOML = "config/app.toml"
+_GRPC_DEFAULTS = GrpcLimits()
+
+
+class NodeConfigError(ValueError):
+    """app.toml holds a value the node cannot use; the message names the key and the fix."""
 
 
 @dataclass
@@ -19,6 +26,12 @@ class NodeConfig:
     db_dir: str = "data/sprint-app.db"
     metrics_address: str = ""  # host:port for Prometheus text metrics; empty disables
     sync_writes: bool = True
+    # gRPC server caps (abci_app.grpc.limits.GrpcLimits documents each)
+    grpc_worker_threads: int = _GRPC_DEFAULTS.worker_threads
+    grpc_max_concurrent_rpcs: int = _GRPC_DEFAULTS.max_concurrent_rpcs
+    grpc_max_streams_per_client: int = _GRPC_DEFAULTS.max_streams_per_client
+    grpc_max_streams_total: int = _GRPC_DEFAULTS.max_streams_total
+    grpc_max_concurrent_simulations: int = _GRPC_DEFAULTS.max_concurrent_simulations
 
     @classmethod
     def load(cls, home: str | Path) -> "NodeConfig":
@@ -27,7 +40,20 @@ class NodeConfig:
             raise FileNotFoundError(f"{path} not found: run 'sprintd init --home {home}' first")
         data = tomllib.loads(path.read_text())
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
+        config = cls(**known)
+        try:
+            config.grpc_limits()
+        except ValueError as err:
+            raise NodeConfigError(f"{path}: {err}") from err
+        return config
+
+    def grpc_limits(self) -> GrpcLimits:
+        """The gRPC server caps set here (ValueError when one is not a positive integer)."""
+        return GrpcLimits(
+            worker_threads=self.grpc_worker_threads, max_concurrent_rpcs=self.grpc_max_concurrent_rpcs,
+            max_streams_per_client=self.grpc_max_streams_per_client,
+            max_streams_total=self.grpc_max_streams_total,
+            max_concurrent_simulations=self.grpc_max_concurrent_simulations)
 
     def save(self, home: str | Path) -> Path:
         path = Path(home) / APP_TOML
@@ -36,6 +62,8 @@ class NodeConfig:
         for key, value in asdict(self).items():
             if isinstance(value, bool):
                 lines.append(f"{key} = {'true' if value else 'false'}")
+            elif isinstance(value, int):
+                lines.append(f"{key} = {value}")
             else:
                 lines.append(f'{key} = "{value}"')
         path.write_text("\n".join(lines) + "\n")

@@ -7,11 +7,30 @@ from typing import Callable
 
 from google.protobuf.message import DecodeError
 
+MAX_MESSAGE_CHARS = 512  # error text echoed to clients (gRPC status details, ABCI Query log)
+_TAIL_CHARS = 128  # kept from the end: the reason usually follows the echoed input
+ELLIPSIS = "…"
+
+
+def truncate_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """`text` cut to at most `limit` characters, keeping its head and its tail around an ellipsis.
+
+    Error messages echo client input (addresses, names, hashes); a 100 KB input must not come
+    back whole (gRPC trailers cap status details at a few KB)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    tail = min(_TAIL_CHARS, limit // 4)
+    head = limit - tail - len(ELLIPSIS)
+    return text[:head] + ELLIPSIS + text[len(text) - tail:]
+
 
 class QueryError(Exception):
-    """A query that cannot be answered; `status` is 'invalid_argument' or 'not_found'."""
+    """A query that cannot be answered; `status` is 'invalid_argument' or 'not_found'.
+    The message is truncated to MAX_MESSAGE_CHARS, as it may echo the request."""
 
     def __init__(self, status: str, message: str):
+        message = truncate_message(message)
         super().__init__(message)
         self.status = status
         self.message = message

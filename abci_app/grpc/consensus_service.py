@@ -6,6 +6,8 @@ import cosmpy.protos  # noqa: F401
 import grpc
 from cosmos.consensus.v1 import query_pb2, query_pb2_grpc
 
+from abci_app.grpc.status import abort
+
 
 class ConsensusQuery(query_pb2_grpc.QueryServicer):
     def __init__(self, app):
@@ -14,5 +16,5 @@ class ConsensusQuery(query_pb2_grpc.QueryServicer):
     def Params(self, request, context):
         params = self.app.consensus_params()
         if params is None:
-            context.abort(grpc.StatusCode.NOT_FOUND, "consensus params not available: chain not initialised")
+            abort(context, grpc.StatusCode.NOT_FOUND, "consensus params not available: chain not initialised")
         return query_pb2.QueryParamsResponse(params=params)

@@ -1,37 +1,62 @@
 """sprint.node.v1.Events/SubscribeBlocks: pushes each commit to subscribers (workers) as it happens.
 
-The app calls `CommitBroadcaster.notify` after every Commit; each open stream waits on a condition
-variable, so a subscriber learns of a block within milliseconds and never polls. A slow subscriber
-skips to the latest height rather than queueing stale ones.
+Streams are async generators on the gRPC server's event loop: an open stream holds no thread, only
+a small task waiting on an `asyncio.Event`. The app calls `CommitNotifier.notify` after every Commit
+(on the ABCI thread); it wakes the loop with `call_soon_threadsafe`, so a subscriber learns of a
+block within milliseconds and never polls. A slow subscriber skips to the latest height rather
+than queueing stale ones. Open streams are capped per client (peer IP) and in total.
 """
 
 from __future__ import annotations
 
-import threading
+import asyncio
 
 import grpc
 from sprint.node.v1 import query_pb2, query_pb2_grpc
 
+from abci_app.grpc.status import abort_async
+from abci_app.grpc.stream_limits import StreamLimiter, peer_host
 from chain.store import meta
 
-WAIT_SECONDS = 1.0  # bounds how long a cancelled stream lingers
+WAIT_SECONDS = 5.0  # a stream re-reads the committed height at least this often (missed wake-ups)
 
 
-class CommitBroadcaster:
-    """Wakes every waiting stream when the app commits a block."""
+class CommitNotifier:
+    """Wakes the streams waiting on `loop` when the app commits a block."""
 
-    def __init__(self, app):
+    def __init__(self, app, loop: asyncio.AbstractEventLoop):
         self.app = app
-        self._cond = threading.Condition()
+        self.loop = loop
+        self._event = asyncio.Event()
         app.commit_listeners.append(self.notify)
 
     def notify(self, height: int) -> None:
-        with self._cond:
-            self._cond.notify_all()
+        """Commit listener (any thread): schedule the wake-up on the loop."""
+        try:
+            self.loop.call_soon_threadsafe(self._wake)
+        except RuntimeError:  # the loop is closed: the server stopped
+            self.close()
 
-    def wait_past(self, height: int, timeout: float) -> None:
-        with self._cond:
-            self._cond.wait_for(lambda: self.app.committed_view()[1] > height, timeout=timeout)
+    def _wake(self) -> None:
+        event, self._event = self._event, asyncio.Event()
+        event.set()
+
+    def close(self) -> None:
+        """Stop listening to the app's commits."""
+        try:
+            self.app.commit_listeners.remove(self.notify)
+        except ValueError:
+            pass
+
+    async def wait_past(self, height: int, timeout: float) -> None:
+        """Return once the committed height exceeds `height`, or after `timeout` seconds."""
+        event = self._event  # taken before the check: a commit after it sets this very event
+        if self.app.committed_view()[1] > height:
+            return
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
 
 
 def block_committed(store, height: int) -> query_pb2.BlockCommitted:
@@ -42,18 +67,26 @@ def block_committed(store, height: int) -> query_pb2.BlockCommitted:
 
 
 class EventsService(query_pb2_grpc.EventsServicer):
-    def __init__(self, app):
-        self.app = app
-        self.broadcaster = CommitBroadcaster(app)
+    """Async servicer; build it on the loop that serves it."""
 
-    def SubscribeBlocks(self, request, context):  # noqa: N802 - gRPC method name
+    def __init__(self, app, loop: asyncio.AbstractEventLoop, limiter: StreamLimiter):
+        self.app = app
+        self.notifier = CommitNotifier(app, loop)
+        self.limiter = limiter
+
+    async def SubscribeBlocks(self, request, context):  # noqa: N802 - gRPC method name
         if request.from_height < 0:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "from_height must be >= 0")
+            await abort_async(context, grpc.StatusCode.INVALID_ARGUMENT, "from_height must be >= 0")
+        client = peer_host(context.peer())
+        refusal = self.limiter.acquire(client)
+        if refusal is not None:
+            await abort_async(context, grpc.StatusCode.RESOURCE_EXHAUSTED, refusal)
+        context.add_done_callback(lambda _ctx: self.limiter.release(client))
         sent = max(request.from_height, 1) - 1
-        while context.is_active():
+        while True:
             store, height = self.app.committed_view()
             if height > sent:
                 yield block_committed(store, height)
                 sent = height
             else:
-                self.broadcaster.wait_past(sent, WAIT_SECONDS)
+                await self.notifier.wait_past(sent, WAIT_SECONDS)

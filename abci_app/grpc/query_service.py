@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import grpc
 
+from abci_app.grpc.status import abort
 from chain.query import QueryError
 
 STATUS = {"invalid_argument": grpc.StatusCode.INVALID_ARGUMENT, "not_found": grpc.StatusCode.NOT_FOUND}
@@ -18,7 +19,7 @@ def _method_handler(app, path: str):
         try:
             return app.queries.query_bytes(path, request_bytes, app.committed_store(), app.keepers)
         except QueryError as err:
-            context.abort(STATUS[err.status], err.message)
+            abort(context, STATUS[err.status], err.message)
 
     return grpc.unary_unary_rpc_method_handler(handle)
 

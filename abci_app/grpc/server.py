@@ -1,7 +1,19 @@
-"""Builds the node's gRPC server: module queries, tx service, consensus params, health, reflection."""
+"""Builds the node's gRPC server: module queries, tx service, consensus params, block events,
+health, reflection and (optionally) blobs.
+
+The server is a `grpc.aio` server running on its own event loop in a dedicated thread, so open
+server streams (SubscribeBlocks, health Watch) cost no request thread. Sync handlers (queries, the
+tx service, blobs) run in a bounded thread pool (`migration_thread_pool`); in-flight RPCs are capped
+(`maximum_concurrent_rpcs`, RESOURCE_EXHAUSTED beyond it). `GrpcServer` keeps the start/stop
+surface of `grpc.Server`, so callers need not know about the loop.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import cosmpy.protos  # noqa: F401
@@ -16,47 +28,178 @@ import sprint.node.v1.query_pb2  # noqa: F401
 from sprint.node.v1 import query_pb2_grpc as node_grpc
 from abci_app.grpc.consensus_service import ConsensusQuery
 from abci_app.grpc.events_service import EventsService
+from abci_app.grpc.limits import GrpcLimits
 from abci_app.grpc.query_service import query_handlers
+from abci_app.grpc.stream_limits import StreamLimiter
 from abci_app.grpc.tx_service import TxService
 
+log = logging.getLogger("sprint.grpc")
+
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+CALL_TIMEOUT = 30.0  # bounds each hop onto the loop thread
+DRAIN_SECONDS = 2.0  # after stop, how long sync handlers get to finish before the loop closes
 
 
 class GrpcBindError(RuntimeError):
     pass
 
 
-def build_grpc_server(app, rpc, address: str, max_workers: int = 8, blob_store=None) -> grpc.Server:
+class GrpcServer:
+    """A grpc.aio server on a private event loop thread, driven from ordinary threads."""
+
+    def __init__(self, limits: GrpcLimits):
+        self.limits = limits
+        self.loop = asyncio.new_event_loop()
+        self.pool = ThreadPoolExecutor(max_workers=limits.worker_threads, thread_name_prefix="grpc")
+        self._closed = threading.Event()
+        self._stop_lock = threading.Lock()
+        self._stopping: threading.Event | None = None
+        self._on_close: list = []
+        self._thread = threading.Thread(target=self._run_loop, name="grpc-loop", daemon=True)
+        self._thread.start()
+        self.aio = self.call(self._create)
+
+    def _create(self) -> grpc.aio.Server:
+        return grpc.aio.server(
+            migration_thread_pool=self.pool,
+            maximum_concurrent_rpcs=self.limits.max_concurrent_rpcs,
+            options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)],
+        )
+
+    def _run_loop(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_forever()
+        finally:
+            _cancel_remaining(self.loop)
+            self.loop.close()
+            self._closed.set()
+
+    # ---- running code on the loop ------------------------------------------------------------
+
+    def call(self, fn, *args):
+        """Run `fn(*args)` on the loop thread and return its result (grpc.aio objects are built
+        and mutated there)."""
+        async def run():
+            return fn(*args)
+
+        return self.run(run())
+
+    def run(self, coro):
+        """Run a coroutine on the loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=CALL_TIMEOUT)
+
+    def on_close(self, callback) -> None:
+        """Call `callback()` once the server has stopped."""
+        self._on_close.append(callback)
+
+    # ---- the grpc.Server surface used by generated add_*_to_server helpers -------------------
+
+    def add_generic_rpc_handlers(self, handlers) -> None:
+        self.call(self.aio.add_generic_rpc_handlers, handlers)
+
+    def add_registered_method_handlers(self, service_name, method_handlers) -> None:
+        self.call(self.aio.add_registered_method_handlers, service_name, method_handlers)
+
+    def add_insecure_port(self, address: str) -> int:
+        return self.call(self.aio.add_insecure_port, address)
+
+    def start(self) -> None:
+        """Start serving (returns at once)."""
+        self.run(self.aio.start())
+
+    def stop(self, grace: float | None = None) -> threading.Event:
+        """Stop: refuse new RPCs, give in-flight ones `grace` seconds, cancel the rest, then close
+        the loop. Returns an Event set when done (like grpc.Server.stop). Safe to call twice."""
+        with self._stop_lock:
+            if self._stopping is None:
+                self._stopping = self._closed
+                if self.loop.is_closed():
+                    return self._closed
+                asyncio.run_coroutine_threadsafe(self._shutdown(grace), self.loop)
+        return self._stopping
+
+    async def _shutdown(self, grace: float | None) -> None:
+        try:
+            await self.aio.stop(grace)
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            await self._drain_pool()
+            for callback in self._on_close:
+                callback()
+        finally:
+            self.loop.stop()
+
+    async def _drain_pool(self) -> None:
+        """Wait (bounded) for sync handlers still running: they may need the loop to finish
+        (an abort, the next message of a request stream)."""
+        waiter = threading.Thread(target=self.pool.shutdown, name="grpc-drain", daemon=True)
+        waiter.start()
+        deadline = self.loop.time() + DRAIN_SECONDS
+        while waiter.is_alive() and self.loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        if waiter.is_alive():
+            log.warning("grpc handlers still running %.0fs after stop", DRAIN_SECONDS)
+
+
+def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+
+
+def build_grpc_server(app, rpc, address: str, max_workers: int | None = None, blob_store=None,
+                      limits: GrpcLimits | None = None) -> GrpcServer:
     """Create (not start) the server bound to `address`; with a `blob_store` (abci_app.blobs.store.BlobStore)
-    it also serves sprint.blobs.v1.Blobs, fetching missing blobs from the committed hosts' endpoints."""
-    server = grpc.server(
-        ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
-        options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)],
-    )
+    it also serves sprint.blobs.v1.Blobs, fetching missing blobs from the committed hosts' endpoints.
+    `max_workers` (kept for callers of the old thread-pool server) overrides limits.worker_threads."""
+    limits = limits or GrpcLimits()
+    if max_workers is not None:
+        limits = dataclasses.replace(limits, worker_threads=max_workers)
+    server = GrpcServer(limits)
+    try:
+        _register_services(server, app, rpc, address, blob_store)
+        _bind(server, address)
+    except BaseException:
+        server.stop(0).wait(5)
+        raise
+    return server
+
+
+def _register_services(server: GrpcServer, app, rpc, address: str, blob_store) -> None:
     server.add_generic_rpc_handlers(query_handlers(app))
-    tx_grpc.add_ServiceServicer_to_server(TxService(app, rpc), server)
+    tx_grpc.add_ServiceServicer_to_server(TxService(app, rpc, server.limits.max_concurrent_simulations), server)
     consensus_grpc.add_QueryServicer_to_server(ConsensusQuery(app), server)
-    node_grpc.add_EventsServicer_to_server(EventsService(app), server)
+    limiter = StreamLimiter(server.limits.max_streams_per_client, server.limits.max_streams_total)
+    events = EventsService(app, server.loop, limiter)
+    server.on_close(events.notifier.close)
+    server.events = events
+    node_grpc.add_EventsServicer_to_server(events, server)
     extra_services = []
     if blob_store is not None:
         from abci_app.blobs.service import add_blob_service
 
         add_blob_service(server, blob_store, app, own_address=address)
         extra_services.append("sprint.blobs.v1.Blobs")
-    health_servicer = health.HealthServicer()
-    health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+    health_servicer = health.aio.HealthServicer()  # async: Watch streams hold no thread
+    server.run(health_servicer.set("", health_pb2.HealthCheckResponse.SERVING))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     query_services = sorted({p.lstrip("/").rsplit("/", 1)[0] for p in app.queries.paths()})
     names = query_services + [
         "cosmos.tx.v1beta1.Service", "cosmos.consensus.v1.Query", "sprint.node.v1.Events",
         health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME, *extra_services,
     ]
-    reflection.enable_server_reflection(names, server)
+    # given the aio server, this registers the async servicer: its stream holds no thread either
+    server.call(reflection.enable_server_reflection, names, server.aio)
+
+
+def _bind(server: GrpcServer, address: str) -> None:
     try:
         port = server.add_insecure_port(address)
     except RuntimeError as err:
         raise GrpcBindError(f"cannot listen for gRPC on {address}: {err}") from err
     if port == 0:
         raise GrpcBindError(f"cannot listen for gRPC on {address}: address in use or invalid")
-    return server

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import threading
 
 import cosmpy.protos  # noqa: F401
 import grpc
@@ -13,6 +14,7 @@ from cosmos.tx.v1beta1 import service_pb2, service_pb2_grpc
 from cosmos.tx.v1beta1.tx_pb2 import Tx, TxRaw
 from tendermint.abci import types_pb2 as abci
 
+from abci_app.grpc.status import abort
 from abci_app.rpc_client import RpcError, RpcUnavailable
 from chain.tx.builder import pack_any
 
@@ -20,20 +22,31 @@ log = logging.getLogger("sprint.grpc")
 
 ERR_TX_IN_MEMPOOL_CACHE = 19
 ERR_MEMPOOL_FULL = 20
+DEFAULT_MAX_SIMULATIONS = 2
 
 
 class TxService(service_pb2_grpc.ServiceServicer):
-    def __init__(self, app, rpc):
+    """Sync servicer (runs in the server's bounded thread pool). At most `max_simulations`
+    Simulate calls run at once; more are refused rather than queued, so a flood of simulations
+    cannot occupy every request thread."""
+
+    def __init__(self, app, rpc, max_simulations: int = DEFAULT_MAX_SIMULATIONS):
         self.app = app
         self.rpc = rpc
+        self._simulations = threading.BoundedSemaphore(max_simulations)
 
     def Simulate(self, request, context):
         tx_bytes = request.tx_bytes or (request.tx.SerializeToString() if request.HasField("tx") else b"")
         if not tx_bytes:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "empty tx: set tx_bytes")
-        outcome = self.app.simulate(tx_bytes)
+            abort(context, grpc.StatusCode.INVALID_ARGUMENT, "empty tx: set tx_bytes")
+        if not self._simulations.acquire(blocking=False):
+            abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, "too many concurrent simulations, retry")
+        try:
+            outcome = self.app.simulate(tx_bytes)
+        finally:
+            self._simulations.release()
         if not outcome.ok:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"{outcome.log} [code {outcome.code}]")
+            abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"{outcome.log} [code {outcome.code}]")
         return service_pb2.SimulateResponse(
             gas_info=sdk_abci.GasInfo(gas_wanted=outcome.gas_wanted, gas_used=outcome.gas_used),
             result=sdk_abci.Result(events=_sdk_events(outcome.events)),
@@ -41,19 +54,19 @@ class TxService(service_pb2_grpc.ServiceServicer):
 
     def BroadcastTx(self, request, context):
         if not request.tx_bytes:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "empty tx_bytes")
+            abort(context, grpc.StatusCode.INVALID_ARGUMENT, "empty tx_bytes")
         modes = {service_pb2.BROADCAST_MODE_SYNC: self.rpc.broadcast_tx_sync,
                  service_pb2.BROADCAST_MODE_ASYNC: self.rpc.broadcast_tx_async}
         send = modes.get(request.mode)
         if send is None:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "unsupported broadcast mode: use SYNC or ASYNC")
+            abort(context, grpc.StatusCode.INVALID_ARGUMENT, "unsupported broadcast mode: use SYNC or ASYNC")
         # No app lock is held here: CometBFT calls back into CheckTx before answering.
         try:
             result = send(request.tx_bytes)
         except RpcError as err:
             return service_pb2.BroadcastTxResponse(tx_response=_rpc_error_response(request.tx_bytes, err))
         except RpcUnavailable as err:
-            context.abort(grpc.StatusCode.UNAVAILABLE, str(err))
+            abort(context, grpc.StatusCode.UNAVAILABLE, str(err))
         return service_pb2.BroadcastTxResponse(tx_response=sdk_abci.TxResponse(
             txhash=result["hash"], code=result["code"], codespace=result["codespace"], raw_log=result["log"],
         ))
@@ -62,12 +75,12 @@ class TxService(service_pb2_grpc.ServiceServicer):
         try:
             tx_hash = bytes.fromhex(request.hash)
         except ValueError:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"invalid tx hash {request.hash!r}: expected hex")
+            abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"invalid tx hash {request.hash!r}: expected hex")
         if len(tx_hash) != 32:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "invalid tx hash: expected 32 bytes (64 hex chars)")
+            abort(context, grpc.StatusCode.INVALID_ARGUMENT, "invalid tx hash: expected 32 bytes (64 hex chars)")
         found = self.app.get_tx(tx_hash)
         if found is None:
-            context.abort(grpc.StatusCode.NOT_FOUND, f"tx not found: {request.hash.upper()}")
+            abort(context, grpc.StatusCode.NOT_FOUND, f"tx not found: {request.hash.upper()}")
         tx_result, block_time = found
         tx = decoded_tx(tx_result.tx)
         return service_pb2.GetTxResponse(tx=tx, tx_response=tx_response(tx_result, tx, block_time))
