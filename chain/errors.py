@@ -41,3 +41,27 @@ ErrTxTimeoutHeight = _error("ErrTxTimeoutHeight", 30)
 ErrUnknownExtensionOptions = _error("ErrUnknownExtensionOptions", 31)
 ErrWrongSequence = _error("ErrWrongSequence", 32)
 ErrInvalidGasLimit = _error("ErrInvalidGasLimit", 41)
+
+
+class StoreError(Exception):
+    """The state backend failed under a read (I/O error, closed or corrupt database).
+
+    Raised by the cache layer around its parent store; a node-local fault, never a tx result."""
+
+
+# Faults that depend on this node (memory, stack depth, disk, database, interpreter) rather than on
+# the transaction: the same tx on another node would not raise them. See chain/runtx.py.
+NODE_LOCAL_FAULTS = (MemoryError, RecursionError, OSError, SystemError, StoreError)
+
+
+def is_node_local_fault(err: BaseException) -> bool:
+    """True when `err`, or an exception it was raised from or while handling, is node-local:
+    one of NODE_LOCAL_FAULTS or an error of the LevelDB binding (plyvel)."""
+    seen = 0
+    current: BaseException | None = err
+    while current is not None and seen < 32:
+        if isinstance(current, NODE_LOCAL_FAULTS) or type(current).__module__.split(".")[0] == "plyvel":
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from chain.errors import StoreError, TxError
+from chain.gas import OutOfGas
 from chain.store.kv import ReadOnlyStore
+
+# Exceptions of the state machine itself that may come up through a parent layer (a GasStore parent
+# runs out of gas): passed through as they are, never reported as store failures.
+_PASS_THROUGH = (StoreError, TxError, OutOfGas)
 
 
 class CacheStore:
     """Buffers writes over a parent store. `write()` pushes them down; dropping the object reverts.
 
-    A deleted key is recorded as None so it shadows the parent's value.
+    A deleted key is recorded as None so it shadows the parent's value. Any failure of a parent read
+    (other than _PASS_THROUGH) is raised as StoreError, so callers can tell a broken
+    backend (node-local) from a bug in the state machine (deterministic).
     """
 
     def __init__(self, parent: ReadOnlyStore):
@@ -20,7 +28,12 @@ class CacheStore:
     def get(self, key: bytes) -> bytes | None:
         if key in self.writes:
             return self.writes[key]
-        return self.parent.get(key)
+        try:
+            return self.parent.get(key)
+        except _PASS_THROUGH:
+            raise
+        except Exception as err:
+            raise StoreError(f"store read failed: {type(err).__name__}: {err}") from err
 
     def set(self, key: bytes, value: bytes) -> None:
         if not isinstance(key, bytes) or not isinstance(value, bytes):
@@ -32,7 +45,12 @@ class CacheStore:
 
     def iterate(self, prefix: bytes) -> Iterator[tuple[bytes, bytes]]:
         """Merge the parent's entries with buffered writes, ascending by key."""
-        merged = dict(self.parent.iterate(prefix))
+        try:
+            merged = dict(self.parent.iterate(prefix))
+        except _PASS_THROUGH:
+            raise
+        except Exception as err:
+            raise StoreError(f"store iteration failed: {type(err).__name__}: {err}") from err
         for key in sorted(k for k in self.writes if k.startswith(prefix)):
             value = self.writes[key]
             if value is None:

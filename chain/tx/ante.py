@@ -6,6 +6,8 @@ signature verification -> sequence increment. Any failure rejects the whole tran
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections import OrderedDict
 
 import cosmpy.protos  # noqa: F401
@@ -23,31 +25,105 @@ from chain.tx.crypto import encode_address, pubkey_to_address, verify_signature
 from chain.tx.decode import DecodedTx
 
 
+DEFAULT_SIG_CACHE_BYTES = 16 * 1024 * 1024
+# Memory one cached entry takes: a 32-byte bytes object (65 B) plus its OrderedDict slot and link
+# node; 170 B measured with tracemalloc on CPython 3.11, rounded up.
+SIG_CACHE_ENTRY_BYTES = 176
+
+
+def signature_digest(pubkey: bytes, signature: bytes, message: bytes) -> bytes:
+    """sha256 over length-prefixed pubkey and signature, then the sign doc: one fixed-size key per
+    triple (the length prefixes make moving bytes between the fields give a different digest)."""
+    digest = hashlib.sha256()
+    digest.update(len(pubkey).to_bytes(4, "big") + pubkey)
+    digest.update(len(signature).to_bytes(4, "big") + signature)
+    digest.update(message)
+    return digest.digest()
+
+
 class SignatureCache:
-    """Remembers (sign bytes, pubkey, signature) triples already verified as valid.
+    """Digests of (pubkey, signature, sign doc) triples already verified as valid, bounded by bytes.
 
     Verification is a pure function of those bytes, so skipping a repeat check cannot change any
     result; it saves the second verification of a tx seen in CheckTx and again in FinalizeBlock.
+    Only successful verifications of exactly these bytes are cached, keyed by `signature_digest`.
+    The least recently used entries are evicted once `max_bytes` (at SIG_CACHE_ENTRY_BYTES per
+    entry) or `capacity` entries are reached. Thread-safe: CheckTx and Simulate may share it.
     """
 
-    def __init__(self, capacity: int = 200_000):
-        self.capacity = capacity
-        self._seen: OrderedDict[tuple[bytes, bytes, bytes], None] = OrderedDict()
+    def __init__(self, max_bytes: int = DEFAULT_SIG_CACHE_BYTES, capacity: int | None = None):
+        by_bytes = max_bytes // SIG_CACHE_ENTRY_BYTES
+        self.capacity = by_bytes if capacity is None else min(capacity, by_bytes)
+        self.max_bytes = max_bytes
+        self._seen: OrderedDict[bytes, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    @property
+    def bytes_used(self) -> int:
+        """Estimated memory held by the entries (SIG_CACHE_ENTRY_BYTES each)."""
+        return len(self._seen) * SIG_CACHE_ENTRY_BYTES
+
+    def contains(self, digest: bytes) -> bool:
+        """True when `digest` was added (a hit also makes the entry the most recently used)."""
+        with self._lock:
+            if digest not in self._seen:
+                return False
+            self._seen.move_to_end(digest)
+            return True
+
+    def add(self, digests) -> None:
+        """Remember digests of verified triples, evicting the least recently used over budget."""
+        with self._lock:
+            for digest in digests:
+                self._seen[digest] = None
+                self._seen.move_to_end(digest)
+            while len(self._seen) > self.capacity:
+                self._seen.popitem(last=False)
 
     def verify(self, pubkey: bytes, signature: bytes, message: bytes) -> bool:
-        key = (pubkey, signature, message)
-        if key in self._seen:
+        """Verify (or find cached) and remember a success at once; for callers without a tx outcome."""
+        batch = self.batch()
+        if not batch.verify(pubkey, signature, message):
+            return False
+        batch.commit()
+        return True
+
+    def batch(self) -> "SignatureBatch":
+        """A staging area for one tx: its new successes reach the cache only on `commit()`."""
+        return SignatureBatch(self)
+
+
+class SignatureBatch:
+    """The verifications of one tx run. Hits come from the shared cache; new successes are staged
+    so the caller can cache them only when the whole tx passes (a rejected tx costs its sender
+    nothing, so caching it would let anyone fill the cache for free)."""
+
+    def __init__(self, cache: SignatureCache):
+        self.cache = cache
+        self.staged: list[bytes] = []
+
+    def verify(self, pubkey: bytes, signature: bytes, message: bytes) -> bool:
+        digest = signature_digest(pubkey, signature, message)
+        if self.cache.contains(digest):
             return True
         if not verify_signature(pubkey, signature, message):
             return False
-        self._seen[key] = None
-        if len(self._seen) > self.capacity:
-            self._seen.popitem(last=False)
+        self.staged.append(digest)
         return True
 
+    def commit(self) -> None:
+        """Add the staged digests to the shared cache."""
+        self.cache.add(self.staged)
+        self.staged = []
 
-def run_ante(ctx: Context, keepers, tx: DecodedTx, params, sig_cache: SignatureCache) -> None:
-    """Apply the ante rules to ctx.store (a gas-metered branch); raises a TxError on failure."""
+
+def run_ante(ctx: Context, keepers, tx: DecodedTx, params, sig_cache: SignatureCache | SignatureBatch) -> None:
+    """Apply the ante rules to ctx.store (a gas-metered branch); raises a TxError on failure.
+
+    `sig_cache` verifies signatures: a SignatureBatch (staged, see TxRunner) or a SignatureCache."""
     fee = tx.auth_info.fee
     _check_gas_limit(ctx, fee.gas_limit, params)
     if tx.body.timeout_height and ctx.block.height > tx.body.timeout_height:
