@@ -1,7 +1,7 @@
 """The worker's access to blobs (model weights, long prompts, long results) on its node.
 
     fetch(grpc_address, sha256, cache_dir=None) -> bytes   # verified; cached locally when cache_dir is set
-    put(grpc_address, data) -> sha256
+    put(grpc_address, data, signer=worker_key, chain_id=...) -> sha256   # signed upload
 
 The node serves sprint.blobs.v1.Blobs and fetches blobs it lacks from other registered hosts.
 Every byte is checked against its sha256 before use; nothing received is ever unpickled.
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from abci_app.blobs.client import DEFAULT_TIMEOUT, BlobClientError, get_blob, put_blob
 from abci_app.blobs.store import DEFAULT_MAX_BLOB_BYTES, BlobStore, check_sha256
+from chain.tx.crypto import SigningKey
 
 __all__ = ["BlobClientError", "fetch", "put", "cached"]
 
@@ -42,7 +43,9 @@ def fetch(grpc_address: str, sha256: str, cache_dir: str | Path | None = None,
     return data
 
 
-def put(grpc_address: str, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> str:
-    """Upload `data` to the node's blob store; returns its sha256."""
-    sha256, _ = put_blob(grpc_address, data, timeout=timeout)
+def put(grpc_address: str, data: bytes, *, signer: SigningKey, chain_id: str,
+        timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Upload `data` to the node's blob store, signed by `signer` (the worker key: the chain knows
+    it as a host's worker); returns its sha256."""
+    sha256, _ = put_blob(grpc_address, data, signer=signer, chain_id=chain_id, timeout=timeout)
     return sha256

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import grpc
 
+from abci_app.blobs.auth import DEFAULT_AUTH_TTL_SECONDS, sign_put
 from abci_app.blobs.store import CHUNK_BYTES, DEFAULT_MAX_BLOB_BYTES, check_sha256, sha256_hex
+from chain.tx.crypto import SigningKey
 from sprint.blobs.v1 import blobs_pb2, blobs_pb2_grpc
 
 DEFAULT_TIMEOUT = 60.0
@@ -63,12 +65,15 @@ def get_blob(address: str, sha256: str, local_only: bool = False, timeout: float
     return data
 
 
-def put_blob(address: str, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> tuple[str, bool]:
-    """Upload `data`; returns (sha256, created)."""
+def put_blob(address: str, data: bytes, *, signer: SigningKey, chain_id: str, timeout: float = DEFAULT_TIMEOUT,
+             ttl_seconds: int = DEFAULT_AUTH_TTL_SECONDS) -> tuple[str, bool]:
+    """Upload `data` signed by `signer` (a host's operator or worker key, or a funded account) for
+    chain `chain_id`; returns (sha256, created)."""
     sha256 = sha256_hex(data)
+    auth = sign_put(signer, chain_id, sha256, len(data), ttl_seconds)
 
     def chunks():
-        yield blobs_pb2.PutChunk(sha256=sha256, size=len(data), data=data[:CHUNK_BYTES])
+        yield blobs_pb2.PutChunk(sha256=sha256, size=len(data), data=data[:CHUNK_BYTES], auth=auth)
         for offset in range(CHUNK_BYTES, len(data), CHUNK_BYTES):
             yield blobs_pb2.PutChunk(data=data[offset:offset + CHUNK_BYTES])
 

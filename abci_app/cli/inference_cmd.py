@@ -9,7 +9,7 @@
     sprintd q inference job ID | jobs [--executor A --requester A --status S --epoch N] | models | params
     sprintd q reputation host ADDR
     sprintd q rewards pending ADDR
-    sprintd blobs put FILE | blobs get SHA256 [-o FILE]
+    sprintd blobs put FILE --from KEY [--chain-id C] | blobs get SHA256 [-o FILE]
 
 `submit` always waits for its tx to be committed (it prints the job id from the tx's events); with
 --wait it then polls the job until it is COMPLETED, SETTLED, FRAUD or EXPIRED and prints the output.
@@ -28,7 +28,7 @@ from pathlib import Path
 import click
 import grpc
 
-from abci_app.cli.common import CliError, emit, home_option, output_option
+from abci_app.cli.common import CliError, emit, home_option, keyring_backend_option, output_option
 from abci_app.cli.query_cmd import check_address, node_client, node_errors, node_option, resolve_node
 from abci_app.cli.tx_cmd import parse_amount, run_tx, tx_options
 from abci_app.client import NodeClient, NodeError, tx_response_dict
@@ -93,6 +93,22 @@ def _blob_call(func, *args, **kwargs):
         return func(*args, **kwargs)
     except (BlobClientError, BlobError) as err:
         raise CliError(str(err)) from None
+
+
+def signed_put(node: str, data: bytes, from_key: str, home: str, keyring_backend: str,
+               chain_id: str | None) -> tuple[str, bool]:
+    """Put `data` on the node's blob service signed by keyring key `from_key` (the node accepts
+    hosts' keys and funded accounts); returns (sha256, created)."""
+    from abci_app.blobs.client import put_blob
+    from abci_app.cli.tx_cmd import resolve_chain_id
+    from abci_app.keyring import Keyring, KeyringError
+
+    chain = resolve_chain_id(chain_id, home)
+    try:
+        key = Keyring(home, backend=keyring_backend).signing_key(from_key)
+    except KeyringError as err:
+        raise CliError(str(err)) from None
+    return _blob_call(put_blob, node, data, signer=key, chain_id=chain)
 
 
 # ---------------------------------------------------------------------- formatting
@@ -222,9 +238,10 @@ def _optional_amount(text: str | None, what: str) -> int | None:
 # ---------------------------------------------------------------------- tx inference submit
 
 
-def _submit_message(client: NodeClient, node: str, signer: str, model_name: str, prompt: bytes,
+def _submit_message(client: NodeClient, put, signer: str, model_name: str, prompt: bytes,
                     max_tokens: int, temperature_milli: int, top_k: int, max_fee: int | None):
-    """The MsgSubmitInference (checked against the model and params; long prompts put as a blob)."""
+    """The MsgSubmitInference (checked against the model and params; long prompts put as a blob
+    with `put(data) -> (sha256, created)`)."""
     from sprint.inference.v1.inference_pb2 import SamplingParams
     from sprint.inference.v1.tx_pb2 import MsgSubmitInference
 
@@ -249,9 +266,7 @@ def _submit_message(client: NodeClient, node: str, signer: str, model_name: str,
     msg = MsgSubmitInference(requester=signer, model=model.name, max_tokens=max_tokens, max_fee=max_fee,
                              sampling=SamplingParams(temperature_milli=temperature_milli, top_k=top_k))
     if len(prompt) > params.max_inline_prompt_bytes:
-        from abci_app.blobs.client import put_blob
-
-        sha256, _ = _blob_call(put_blob, node, prompt)
+        sha256, _ = put(prompt)
         msg.prompt_blob_sha256, msg.prompt_size = sha256, len(prompt)
     else:
         msg.prompt = prompt
@@ -355,11 +370,14 @@ def submit_cmd(model, prompt, prompt_file, max_tokens, max_fee, temperature, top
         raise CliError("--timeout must be positive (seconds)")
     node = resolve_node(options["node"], options["home"])
 
+    def put(blob: bytes) -> tuple[str, bool]:
+        return signed_put(node, blob, from_key, options["home"], options["keyring_backend"], options["chain_id"])
+
     def messages_for(signer: str):
         from chain.tx.builder import pack_any
 
         with node_errors(), node_client(node, options["home"]) as client:
-            msg = _submit_message(client, node, signer, model, data, max_tokens, temperature_milli, top_k, fee)
+            msg = _submit_message(client, put, signer, model, data, max_tokens, temperature_milli, top_k, fee)
         return [pack_any(msg, "/sprint.inference.v1.MsgSubmitInference")]
 
     finish = _submit_finish(node, options["wait"], options["wait_timeout"], result_timeout, options["output"])
@@ -485,9 +503,7 @@ def register_model_cmd(name, config_json, vocab_size, d_model, n_layers, n_heads
     node = resolve_node(options["node"], options["home"])
 
     def messages_for(signer: str):
-        from abci_app.blobs.client import put_blob
-
-        _blob_call(put_blob, node, weights)
+        signed_put(node, weights, from_key, options["home"], options["keyring_backend"], options["chain_id"])
         msg = MsgRegisterModel(owner=signer, name=name, config=config, weights_sha256=sha256,
                                weights_size=len(weights), price_per_token=price)
         return [pack_any(msg, "/sprint.inference.v1.MsgRegisterModel")]
@@ -666,12 +682,17 @@ def blobs() -> None:
 
 @blobs.command("put")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--from", "from_key", required=True, metavar="KEY",
+              help="Keyring key (name or address) that signs the upload: a host's key or a funded account.")
+@click.option("--chain-id", default=None, help="Chain id the upload is signed for [default: from the node config].")
+@keyring_backend_option
 @node_option
 @home_option
 @output_option
-def blobs_put_cmd(file: str, node, home: str, output: str) -> None:
-    """Upload FILE to the node's blob store and print its sha256."""
-    from abci_app.blobs.client import put_blob
+def blobs_put_cmd(file: str, from_key: str, chain_id: str | None, keyring_backend: str, node, home: str,
+                  output: str) -> None:
+    """Upload FILE to the node's blob store, signed by the --from key, and print its sha256. The node
+    accepts keys of registered hosts (operator or worker) and accounts holding its minimum balance."""
     from abci_app.blobs.store import DEFAULT_MAX_BLOB_BYTES
 
     try:
@@ -680,7 +701,7 @@ def blobs_put_cmd(file: str, node, home: str, output: str) -> None:
         raise CliError(f"cannot read {file}: {err.strerror or err}") from None
     if len(data) > DEFAULT_MAX_BLOB_BYTES:
         raise CliError(f"{file} is {len(data)} bytes, over the blob limit of {DEFAULT_MAX_BLOB_BYTES} bytes")
-    sha256, created = _blob_call(put_blob, resolve_node(node, home), data)
+    sha256, created = signed_put(resolve_node(node, home), data, from_key, home, keyring_backend, chain_id)
     emit({"sha256": sha256, "size": str(len(data)), "created": created}, output,
          [sha256] + ([] if created else ["(the node already had it)"]))
 

@@ -1,4 +1,6 @@
-"""sprint.blobs.v1.Blobs over real gRPC servers: put/get/stat, bad input, fetch from a peer host."""
+"""sprint.blobs.v1.Blobs over real gRPC servers: put/get/stat, bad input, fetch from a peer host.
+
+Puts are signed by host 0's worker key (the node admits only uploaders its chain knows)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from abci_app.grpc.server import build_grpc_server
 from abci_app.ports import free_port
 from chain.store.memory import MemoryDB
 from sprint.blobs.v1 import blobs_pb2, blobs_pb2_grpc
-from tests.helpers.chain import new_app, run_block
+from tests.helpers.blobs import signed_chunks
+from tests.helpers.chain import CHAIN_ID, new_app, run_block
 from tests.helpers.sprint import sprint_state
 
 
@@ -19,7 +22,7 @@ from tests.helpers.sprint import sprint_state
 def nodes(tmp_path_factory):
     """Node A (whose committed state lists a host with node B's endpoint) and node B."""
     address_a, address_b = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
-    app_state, _, _ = sprint_state(2)
+    app_state, hosts, _ = sprint_state(2)
     app_state["hosts"]["hosts"][0]["endpoint"] = address_a  # itself: skipped
     app_state["hosts"]["hosts"][1]["endpoint"] = address_b
     app = new_app(MemoryDB(), app_state)
@@ -31,7 +34,7 @@ def nodes(tmp_path_factory):
     for server in servers:
         server.start()
     try:
-        yield {"a": address_a, "b": address_b, "store_a": store_a, "store_b": store_b}
+        yield {"a": address_a, "b": address_b, "store_a": store_a, "store_b": store_b, "key": hosts[0].worker}
     finally:
         for server in servers:
             server.stop(0)
@@ -44,9 +47,10 @@ def _put_raw(address: str, chunks) -> blobs_pb2.PutResponse:
 
 def test_put_get_stat_in_chunks(nodes):
     data = bytes(range(256)) * 9000  # 2.3 MB: three 1 MiB chunks each way
-    name, created = put_blob(nodes["a"], data)
+    sign = {"signer": nodes["key"], "chain_id": CHAIN_ID}
+    name, created = put_blob(nodes["a"], data, **sign)
     assert name == sha256_hex(data) and created
-    assert put_blob(nodes["a"], data) == (name, False)
+    assert put_blob(nodes["a"], data, **sign) == (name, False)
     assert stat_blob(nodes["a"], name) == len(data)
     assert get_blob(nodes["a"], name, local_only=True) == data
     with grpc.insecure_channel(nodes["a"]) as channel:
@@ -55,10 +59,10 @@ def test_put_get_stat_in_chunks(nodes):
 
 
 def test_bad_hash_size_and_oversize_are_invalid_argument(nodes):
-    data = b"some bytes"
+    data, key = b"some bytes", nodes["key"]
     cases = [
-        ([blobs_pb2.PutChunk(sha256=sha256_hex(b"else"), size=len(data), data=data)], "hash to"),
-        ([blobs_pb2.PutChunk(sha256=sha256_hex(data), size=len(data) + 5, data=data)], "not the declared"),
+        (signed_chunks(key, data, sha256=sha256_hex(b"else")), "hash to"),
+        (signed_chunks(key, data, size=len(data) + 5), "not the declared"),
         ([blobs_pb2.PutChunk(sha256="xyz", size=1, data=b"x")], "64-character lower-case hex"),
         ([blobs_pb2.PutChunk(sha256=sha256_hex(b"y" * (4 << 20)), size=4 << 20, data=b"y")], "exceeds the node's limit"),
         ([], "empty Put stream"),
@@ -96,7 +100,7 @@ def test_worker_blob_client_caches_verified_bytes(nodes, tmp_path):
     from worker import blob_client
 
     data = b"weights" * 500
-    name = blob_client.put(nodes["b"], data)
+    name = blob_client.put(nodes["b"], data, signer=nodes["key"], chain_id=CHAIN_ID)
     assert blob_client.fetch(nodes["b"], name, cache_dir=tmp_path) == data
     cache = BlobStore(tmp_path)
     assert cache.read(name) == data

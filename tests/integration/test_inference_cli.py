@@ -60,7 +60,8 @@ def test_genesis_model_and_its_weights_blob(devnet, tmp_path):
     _, err = run("blobs", "get", model["weights_sha256"], "-o", str(target), "--home", devnet["home"])
     assert err is None and target.read_bytes() == generate_tiny_lm(5)
     (tmp_path / "f").write_bytes(b"some file")
-    out, _ = run("blobs", "put", str(tmp_path / "f"), "--home", devnet["home"], "--output", "json")
+    out, _ = run("blobs", "put", str(tmp_path / "f"), "--from", "alice", "--keyring-backend", "test",
+                 "--home", devnet["home"], "--output", "json")
     assert json.loads(out) == {"sha256": hashlib.sha256(b"some file").hexdigest(), "size": "9", "created": True}
 
 

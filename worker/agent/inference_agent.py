@@ -400,6 +400,7 @@ def attach(sprint_agent, node_address: str, sprint_state_path: str | Path, *, de
                            dtype=dtype, cheat=cheat, echo=echo)
     agent = InferenceAgent(sprint_agent.view, sprint_agent.sender, sprint_agent.operator, sprint_agent.worker,
                            InferenceState.load(state_path_for(sprint_state_path)), runtime,
-                           put_blob=lambda data: blob_client.put(node_address, data), echo=echo)
+                           put_blob=lambda data: blob_client.put(node_address, data, signer=sprint_agent.sender.key,
+                                                                 chain_id=sprint_agent.sender.chain_id), echo=echo)
     sprint_agent.inference = agent
     return agent
