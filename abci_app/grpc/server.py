@@ -4,8 +4,9 @@ health, reflection and (optionally) blobs.
 The server is a `grpc.aio` server running on its own event loop in a dedicated thread, so open
 server streams (SubscribeBlocks, health Watch) cost no request thread. Sync handlers (queries, the
 tx service, blobs) run in a bounded thread pool (`migration_thread_pool`); in-flight RPCs are capped
-(`maximum_concurrent_rpcs`, RESOURCE_EXHAUSTED beyond it). `GrpcServer` keeps the start/stop
-surface of `grpc.Server`, so callers need not know about the loop.
+(`maximum_concurrent_rpcs`, RESOURCE_EXHAUSTED beyond it); their `context.abort` raises as in the
+sync API (abci_app.grpc.sync_handlers). `GrpcServer` keeps the start/stop and add_* surface of
+`grpc.Server`, so callers (and generated add_*_to_server helpers) need not know about the loop.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from abci_app.grpc.events_service import EventsService
 from abci_app.grpc.limits import GrpcLimits
 from abci_app.grpc.query_service import query_handlers
 from abci_app.grpc.stream_limits import StreamLimiter
+from abci_app.grpc.sync_handlers import WrappedGenericHandler, wrap_method_handler
 from abci_app.grpc.tx_service import TxService
 
 log = logging.getLogger("sprint.grpc")
@@ -97,10 +99,12 @@ class GrpcServer:
     # ---- the grpc.Server surface used by generated add_*_to_server helpers -------------------
 
     def add_generic_rpc_handlers(self, handlers) -> None:
-        self.call(self.aio.add_generic_rpc_handlers, handlers)
+        wrapped = tuple(WrappedGenericHandler(h) for h in handlers)
+        self.call(self.aio.add_generic_rpc_handlers, wrapped)
 
     def add_registered_method_handlers(self, service_name, method_handlers) -> None:
-        self.call(self.aio.add_registered_method_handlers, service_name, method_handlers)
+        wrapped = {name: wrap_method_handler(h) for name, h in method_handlers.items()}
+        self.call(self.aio.add_registered_method_handlers, service_name, wrapped)
 
     def add_insecure_port(self, address: str) -> int:
         return self.call(self.aio.add_insecure_port, address)
