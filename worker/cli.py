@@ -102,9 +102,54 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
     click.echo(f"host {agent.operator} on {device}; state in {state_path}")
     follower = BlockFollower(client.node.address)
     follower.start()
+    follow(agent, follower, max_blocks)
+
+
+class StopOnSigterm:
+    """SIGTERM (`docker compose stop`, `sprintd testnet stop`, systemd) stops the worker like Ctrl-C,
+    but at the agent's next safe point: the handler sets a flag that `agent.run` checks between
+    blocks and search chunks, and wakes the follower's wait. A second SIGTERM interrupts at once.
+
+    Without a handler a worker running as a container's PID 1 ignores SIGTERM (the kernel drops
+    default-action signals to PID 1) and is SIGKILLed after the grace period."""
+
+    def __init__(self, follower):
+        self._follower = follower
+        self._requested = False
+        self._previous = None
+
+    def requested(self) -> bool:
+        return self._requested
+
+    def _handle(self, signum, frame) -> None:  # noqa: ARG002 - signal handler signature
+        if self._requested:
+            raise KeyboardInterrupt
+        self._requested = True
+        self._follower.stop()  # wake wait_beyond now instead of after its timeout
+
+    def __enter__(self) -> "StopOnSigterm":
+        import signal
+
+        self._previous = signal.signal(signal.SIGTERM, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        signal.signal(signal.SIGTERM, self._previous)
+
+
+def follow(agent, follower, max_blocks: int) -> None:
+    """Run the agent over the follower's blocks until `max_blocks`, Ctrl-C or SIGTERM; after a
+    SIGTERM or `max_blocks` the state file is saved once more (the agent is between steps then)."""
     try:
-        agent.run(follower, max_blocks=max_blocks)
+        with StopOnSigterm(follower) as stop:
+            agent.run(follower, max_blocks=max_blocks, stop=stop.requested)
+            agent.state.save()
+            if stop.requested():
+                click.echo(f"stopping (SIGTERM): state saved in {agent.state.path}")
     except KeyboardInterrupt:
+        # mid-step: the state file already holds everything saved before this point
         click.echo("stopping")
     finally:
         follower.stop()
