@@ -3,12 +3,16 @@
 Per validator i with hostname h (node home DIR/node<i>):
 
     h          cometbft/cometbft:v0.38.x; `cometbft start --home /cometbft`; DIR/node<i> on /cometbft
-    h-node     our image; `sprintd start --home /home/sprint`; DIR/node<i> on /home/sprint
-               (ABCI on 0.0.0.0:26658: CometBFT's proxy_app is tcp://h-node:26658)
-    h-worker   our image; `sprint-worker start --home /home/sprint --key worker --node h-node:9090`
+    h-node     sprintchain-node:local (Dockerfile target `node`, no torch); `sprintd start --home
+               /home/sprint`; DIR/node<i> on /home/sprint (ABCI on 0.0.0.0:26658: CometBFT's proxy_app
+               is tcp://h-node:26658)
+    h-worker   sprintchain-worker:local (target `worker`, torch); `sprint-worker start --home
+               /home/sprint --key worker --node h-node:9090`; `docker compose stop` sends SIGTERM, on
+               which the worker saves its state file and exits 0 (restart: on-failure leaves it down)
 
 CometBFT and the node share the home (CometBFT's data/*.db and the app's data/sprint-app.db live side
-by side). Validator 0 publishes its CometBFT RPC (26657) and gRPC (9090) on the host. Peers find each
+by side). Validator 0 publishes its CometBFT RPC (26657) and gRPC (9090) on the host's loopback only
+(127.0.0.1: the keys of a testnet are unencrypted, its RPC is unauthenticated). Peers find each
 other by service name (persistent_peers = id@h:26656, written by the genesis tool).
 
 `render_compose(info)` builds the document from testnet.json; `compose_yaml(doc)` writes it as YAML
@@ -31,7 +35,9 @@ from genesis.testnet import (
 )
 
 COMETBFT_IMAGE = "cometbft/cometbft:v0.38.25"
-APP_IMAGE = "sprintchain:local"
+NODE_IMAGE = "sprintchain-node:local"
+WORKER_IMAGE = "sprintchain-worker:local"
+PUBLISH_ADDRESS = "127.0.0.1"  # published ports are reachable from this machine only
 PROJECT_NAME = "sprintchain"
 DEFAULT_HOSTNAMES = ("validator0", "validator1", "validator2", "validator3")
 
@@ -40,9 +46,9 @@ def render_compose(info: dict, testnet_dir: str = "./testnet", build_context: st
     """The docker-compose document for a compose-mode testnet.
 
     `testnet_dir` is the testnet directory as seen from the compose file ("." when the file sits in
-    it). `build_context` (e.g. ".") adds a `build:` section to the node and worker services so that
-    `docker compose up --build` builds our image from the Dockerfile there; without it the image
-    `sprintchain:local` must exist (`docker build -t sprintchain:local .`)."""
+    it). `build_context` (e.g. ".") adds a `build:` section (the Dockerfile's `node` or `worker`
+    target) to the node and worker services so that `docker compose up --build` builds our images
+    there; without it the images must exist (`scripts/build_images.sh`)."""
     if info.get("mode") != "compose":
         raise ValueError("render_compose needs a testnet made with --hostnames (compose mode)")
     testnet_dir = testnet_dir.rstrip("/") or "."
@@ -66,7 +72,7 @@ def render_compose(info: dict, testnet_dir: str = "./testnet", build_context: st
             "restart": "unless-stopped",
         }
         app = {
-            "image": APP_IMAGE,
+            "image": NODE_IMAGE,
             "hostname": names["node"],
             "command": ["sprintd", "start", "--home", CONTAINER_HOME],
             "volumes": [f"{home}:{CONTAINER_HOME}"],
@@ -78,7 +84,7 @@ def render_compose(info: dict, testnet_dir: str = "./testnet", build_context: st
             "restart": "unless-stopped",
         }
         worker = {
-            "image": APP_IMAGE,
+            "image": WORKER_IMAGE,
             "hostname": names["worker"],
             "command": ["sprint-worker", "start", "--home", CONTAINER_HOME, "--key", WORKER_KEY,
                         "--keyring-backend", KEYRING_BACKEND, "--node", f"{names['node']}:{COMPOSE_GRPC_PORT}"],
@@ -87,12 +93,13 @@ def render_compose(info: dict, testnet_dir: str = "./testnet", build_context: st
             "restart": "on-failure",
         }
         if build_context is not None:
-            # every service of our image can build it (same tag, cached), so compose never tries
-            # to pull "sprintchain:local" from a registry
-            app["build"] = worker["build"] = {"context": build_context, "dockerfile": "Dockerfile"}
+            # every service of our images can build its image (same tag, cached), so compose never
+            # tries to pull a "sprintchain-*:local" image from a registry
+            app["build"] = {"context": build_context, "dockerfile": "Dockerfile", "target": "node"}
+            worker["build"] = {"context": build_context, "dockerfile": "Dockerfile", "target": "worker"}
         if primary:
-            cometbft["ports"] = [f"{COMPOSE_RPC_PORT}:{COMPOSE_RPC_PORT}"]
-            app["ports"] = [f"{COMPOSE_GRPC_PORT}:{COMPOSE_GRPC_PORT}"]
+            cometbft["ports"] = [f"{PUBLISH_ADDRESS}:{COMPOSE_RPC_PORT}:{COMPOSE_RPC_PORT}"]
+            app["ports"] = [f"{PUBLISH_ADDRESS}:{COMPOSE_GRPC_PORT}:{COMPOSE_GRPC_PORT}"]
         services[names["cometbft"]] = cometbft
         services[names["node"]] = app
         services[names["worker"]] = worker
@@ -162,13 +169,14 @@ REPO_COMPOSE_HEADER = """\
 sprintchain 4-validator testnet. Generated by `python -m genesis.compose > docker-compose.yml`;
 tests/unit/genesis/test_compose.py checks it against the genesis tool.
 
+  scripts/build_images.sh          # sprintchain-node:local, sprintchain-worker:local (+ local base images)
   sprintd testnet init --hostnames validator0,validator1,validator2,validator3 --output ./testnet
-  docker compose up --build -d
+  docker compose up -d
   sprintd q bank balance <operator address> --node 127.0.0.1:9090     # gRPC of validator 0
   curl -s http://127.0.0.1:26657/status                                 # CometBFT RPC of validator 0
 
 Per validator: <name> (CometBFT), <name>-node (sprintd: ABCI + gRPC), <name>-worker (sprint-worker).
-DEV/TEST ONLY: the keys in ./testnet are unencrypted."""
+DEV/TEST ONLY: the keys in ./testnet are unencrypted; published ports bind to 127.0.0.1 only."""
 
 
 def repo_compose(hostnames=DEFAULT_HOSTNAMES) -> dict:
