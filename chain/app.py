@@ -232,7 +232,7 @@ class App:
                               req.hash)
             self.block_cache, self.pending = self._fresh_block_cache(), None
             results, tx_events = [], []
-            supply_before = dict(self.keepers.bank.all_supply(self.block_cache))
+            supply_before = check_block.start(self.block_cache, self.keepers.bank)
             pending = PendingCommit(req.height, b"", req.time.seconds)
             for index, raw in enumerate(req.txs):
                 outcome = self._run(self.block_cache, block, raw, Mode.DELIVER)
@@ -243,7 +243,7 @@ class App:
                 self._index_tx(pending, req.height, index, raw, result)
             end = Context(self.block_cache, block, GasMeter(None))
             updates = registry.end_block(end, self.keepers)
-            check_block(self.block_cache, self.keepers.bank, supply_before, tx_events + end.events)
+            check_block(self.block_cache, self.keepers.bank, supply_before, tx_events + end.events, req.height)
             pending.app_hash = compute_app_hash(self.app_hash, req.height, self.block_cache.sorted_writes())
             self.pending = pending
             return abci.ResponseFinalizeBlock(
