@@ -46,7 +46,9 @@ ErrInvalidGasLimit = _error("ErrInvalidGasLimit", 41)
 class StoreError(Exception):
     """The state backend failed under a read (I/O error, closed or corrupt database).
 
-    Raised by the cache layer around its parent store; a node-local fault, never a tx result."""
+    Raised by the cache layer around its parent store; a node-local fault, never a tx result.
+    Deliberately not a RuntimeError: code that reads "params missing" from a RuntimeError must not
+    mistake a failed read for absent state and carry on with defaults."""
 
 
 # Faults that depend on this node (memory, stack depth, disk, database, interpreter) rather than on

@@ -144,3 +144,17 @@ def test_classification_follows_the_exception_chain():
             raise ValueError("while handling") from err
     except ValueError as wrapped:
         assert is_node_local_fault(wrapped)
+
+
+def test_cache_layer_reports_parent_failures_as_store_errors_once():
+    store = CacheStore(_BrokenSnapshot())
+    store.set(b"k", b"v")
+    assert store.get(b"k") == b"v"  # buffered writes never touch the parent
+    with pytest.raises(StoreError, match="Database is closed"):
+        store.get(b"other")
+    with pytest.raises(StoreError):
+        list(store.iterate(b"o"))
+    with pytest.raises(StoreError) as raised:
+        store.branch().get(b"other")
+    assert isinstance(raised.value.__cause__, RuntimeError)  # wrapped once, at the backend boundary
+    assert not isinstance(raised.value, RuntimeError)  # never mistaken for "params missing"
