@@ -39,8 +39,8 @@ def _raising(exc: BaseException):
 
 
 def _break_send_handler(monkeypatch, app, exc: BaseException) -> None:
-    route = app.router.route(MSG_SEND_URL)
-    monkeypatch.setitem(app.router._routes, MSG_SEND_URL, dataclasses.replace(route, handle=_raising(exc)))  # noqa: SLF001
+    broken = dataclasses.replace(app.router.route(MSG_SEND_URL), handle=_raising(exc))
+    monkeypatch.setitem(app.router._routes, MSG_SEND_URL, broken)  # noqa: SLF001
 
 
 def _write_fails_on_balances(monkeypatch) -> None:
