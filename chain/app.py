@@ -21,9 +21,9 @@ from tendermint.types.params_pb2 import ConsensusParams
 
 from chain.apphash import compute_app_hash
 from chain.context import BlockInfo, Context, Event
-from chain.errors import TxError
+from chain.errors import TxError, is_node_local_fault
 from chain.gas import GasMeter
-from chain.invariants import check_block
+from chain.invariants import block_start, check_block
 from chain.modules import registry
 from chain.query import QueryError
 from chain.runtx import Mode, TxOutcome, TxRunner
@@ -190,8 +190,10 @@ class App:
             for raw in req.txs:
                 if size + len(raw) > req.max_tx_bytes:
                     continue
-                outcome = self._run(scratch, block, raw, Mode.PREPARE)
+                branch = scratch.branch()  # a tx dropped for gas must not advance its sender's sequence
+                outcome = self._run(branch, block, raw, Mode.PREPARE)
                 if outcome.ok and block_gas.fits(outcome.tx):
+                    branch.write()
                     block_gas.admit(outcome.tx)
                     chosen.append(raw)
                     size += len(raw)
@@ -219,6 +221,8 @@ class App:
             except TxError:
                 raise
             except Exception as err:  # noqa: BLE001 - junk from a byzantine proposer
+                if is_node_local_fault(err):
+                    raise  # this node's fault, not the proposal's: halt rather than vote differently
                 raise TxError(f"undecodable tx: {type(err).__name__}") from err
             check_tx_gas(tx, limits)
             block_gas.admit(tx)
@@ -232,7 +236,7 @@ class App:
                               req.hash)
             self.block_cache, self.pending = self._fresh_block_cache(), None
             results, tx_events = [], []
-            supply_before = check_block.start(self.block_cache, self.keepers.bank)
+            supply_before = block_start(self.block_cache, self.keepers.bank)
             pending = PendingCommit(req.height, b"", req.time.seconds)
             for index, raw in enumerate(req.txs):
                 outcome = self._run(self.block_cache, block, raw, Mode.DELIVER)

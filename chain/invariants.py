@@ -132,6 +132,3 @@ def check_block(store: CacheStore, bank, start: BlockStart, events, height: int)
         check_supply(store, bank)
     check_block_delta(start.supply, supply_after, events)
 
-
-# App.finalize_block reaches block_start through check_block (one import for both halves).
-check_block.start = block_start  # type: ignore[attr-defined]

@@ -132,9 +132,6 @@ def test_prepare_proposal_trims_to_block_max_gas(app, keys):
     assert all(code == 0 for code in block.codes), [r.log for r in block.results]
 
 
-@pytest.mark.xfail(strict=True, reason="PrepareProposal writes the ante (sequence, fee) of a tx it then drops "
-                   "for block gas into its scratch state: the sender's next tx is proposed and fails with "
-                   "code 32, and a valid one with the dropped tx's sequence is left out")
 def test_prepare_proposal_trimming_for_gas_keeps_the_senders_sequence(app, keys):
     full0, full1, small2, full3 = full_send(keys, 0), full_send(keys, 1), send(keys, 200_000, 2), full_send(keys, 3)
     small3, small4 = send(keys, 200_000, 3), send(keys, 200_000, 4)

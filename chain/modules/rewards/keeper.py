@@ -265,7 +265,9 @@ class RewardsKeeper:
         if inference is not None and hasattr(inference, "get_params"):
             try:
                 return inference.get_params(store).bounty_bps
-            except RuntimeError:
+            except RuntimeError as err:
+                if isinstance(err, RecursionError):
+                    raise  # a node-local fault, not "params missing"
                 return DEFAULT_BOUNTY_BPS
         return DEFAULT_BOUNTY_BPS
 
