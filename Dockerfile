@@ -7,7 +7,8 @@
 # CometBFT itself runs from the cometbft/cometbft:v0.38.x image.
 #
 # Layers are ordered so that a source change rebuilds only the last, small layer of each target:
-# dependencies (from pyproject.toml) -> torch (worker) -> our code.
+# dependencies (from pyproject.toml) -> torch (worker) -> our code. `node` comes before the worker
+# stages because the legacy builder builds every stage above the target.
 FROM python:3.11-slim AS deps
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,6 +23,22 @@ COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
+
+
+FROM deps AS node
+COPY README.md ./
+COPY chain ./chain
+COPY abci_app ./abci_app
+COPY genesis ./genesis
+COPY proto ./proto
+COPY worker ./worker
+RUN pip install --no-deps . && sprintd --help >/dev/null \
+    && ! python -c "import torch" 2>/dev/null
+# The node home (config/, data/, keyring-test/) is mounted here by docker-compose.yml.
+WORKDIR /home/sprint
+# ABCI (for CometBFT) and gRPC (for clients and the worker).
+EXPOSE 26658 9090
+CMD ["sprintd", "start", "--home", "/home/sprint"]
 
 
 FROM deps AS worker-deps
@@ -53,23 +70,7 @@ COPY proto ./proto
 COPY worker ./worker
 # `pip install ".[worker]"` would pull torch's CUDA extras (triton) back in: torch is installed above
 RUN pip install --no-deps . && sprint-worker --help >/dev/null \
-    && python -c "import torch, worker.sprint.pow" 2>&1 | (! grep -i numpy)
+    && python -W "error:Failed to initialize NumPy" -c "import torch, worker.sprint.pow; torch.zeros(1).numpy()"
 # The node home (config/, keyring-test/, worker/ state) is mounted here by docker-compose.yml.
 WORKDIR /home/sprint
 CMD ["sprint-worker", "start", "--home", "/home/sprint", "--key", "worker", "--keyring-backend", "test"]
-
-
-FROM deps AS node
-COPY README.md ./
-COPY chain ./chain
-COPY abci_app ./abci_app
-COPY genesis ./genesis
-COPY proto ./proto
-COPY worker ./worker
-RUN pip install --no-deps . && sprintd --help >/dev/null \
-    && ! python -c "import torch" 2>/dev/null
-# The node home (config/, data/, keyring-test/) is mounted here by docker-compose.yml.
-WORKDIR /home/sprint
-# ABCI (for CometBFT) and gRPC (for clients and the worker).
-EXPOSE 26658 9090
-CMD ["sprintd", "start", "--home", "/home/sprint"]

@@ -12,7 +12,8 @@ Per validator i with hostname h (node home DIR/node<i>):
 
 CometBFT and the node share the home (CometBFT's data/*.db and the app's data/sprint-app.db live side
 by side). Validator 0 publishes its CometBFT RPC (26657) and gRPC (9090) on the host's loopback only
-(127.0.0.1: the keys of a testnet are unencrypted, its RPC is unauthenticated). Peers find each
+(127.0.0.1: the keys of a testnet are unencrypted, its RPC is unauthenticated); $SPRINT_RPC_PORT and
+$SPRINT_GRPC_PORT choose other host ports. Peers find each
 other by service name (persistent_peers = id@h:26656, written by the genesis tool).
 
 `render_compose(info)` builds the document from testnet.json; `compose_yaml(doc)` writes it as YAML
@@ -38,6 +39,15 @@ COMETBFT_IMAGE = "cometbft/cometbft:v0.38.25"
 NODE_IMAGE = "sprintchain-node:local"
 WORKER_IMAGE = "sprintchain-worker:local"
 PUBLISH_ADDRESS = "127.0.0.1"  # published ports are reachable from this machine only
+# host ports of validator 0's RPC and gRPC: the container ports unless these variables say otherwise
+RPC_PORT_VARIABLE = "SPRINT_RPC_PORT"
+GRPC_PORT_VARIABLE = "SPRINT_GRPC_PORT"
+
+
+def published_port(variable: str, port: int) -> str:
+    """`127.0.0.1:${VAR:-port}:port`: published on the host's loopback only, the host port
+    overridable from the environment (compose interpolates `${VAR:-default}`)."""
+    return f"{PUBLISH_ADDRESS}:${{{variable}:-{port}}}:{port}"
 PROJECT_NAME = "sprintchain"
 DEFAULT_HOSTNAMES = ("validator0", "validator1", "validator2", "validator3")
 
@@ -98,8 +108,8 @@ def render_compose(info: dict, testnet_dir: str = "./testnet", build_context: st
             app["build"] = {"context": build_context, "dockerfile": "Dockerfile", "target": "node"}
             worker["build"] = {"context": build_context, "dockerfile": "Dockerfile", "target": "worker"}
         if primary:
-            cometbft["ports"] = [f"{PUBLISH_ADDRESS}:{COMPOSE_RPC_PORT}:{COMPOSE_RPC_PORT}"]
-            app["ports"] = [f"{PUBLISH_ADDRESS}:{COMPOSE_GRPC_PORT}:{COMPOSE_GRPC_PORT}"]
+            cometbft["ports"] = [published_port(RPC_PORT_VARIABLE, COMPOSE_RPC_PORT)]
+            app["ports"] = [published_port(GRPC_PORT_VARIABLE, COMPOSE_GRPC_PORT)]
         services[names["cometbft"]] = cometbft
         services[names["node"]] = app
         services[names["worker"]] = worker

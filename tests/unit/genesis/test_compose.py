@@ -107,8 +107,8 @@ def test_services_volumes_and_commands_match_the_generated_homes(generated, repo
         # (a dev chain with unencrypted keys and an unauthenticated RPC)
         if node["index"] == 0:
             rpc_port = config["rpc"]["laddr"].rsplit(":", 1)[1]
-            assert cmt["ports"] == [f"127.0.0.1:{rpc_port}:{rpc_port}"]
-            assert node_svc["ports"] == [f"127.0.0.1:{grpc_port}:{grpc_port}"]
+            assert cmt["ports"] == [f"127.0.0.1:${{SPRINT_RPC_PORT:-{rpc_port}}}:{rpc_port}"]
+            assert node_svc["ports"] == [f"127.0.0.1:${{SPRINT_GRPC_PORT:-{grpc_port}}}:{grpc_port}"]
         else:
             assert "ports" not in cmt and "ports" not in node_svc
         assert "ports" not in worker
