@@ -5,11 +5,12 @@ from __future__ import annotations
 from chain.coins import parse_amount, validate_denom
 from chain.errors import ErrInvalidRequest
 from chain.modules.bank.keeper import BankKeeper, supply_invariant_violation
+from chain.modules.bank.metadata import default_metadata, metadata_to_json, parse_metadata
 from chain.tx.crypto import AddressError, decode_address, encode_address
 
 
 def default_genesis() -> dict:
-    return {"balances": [], "supply": []}
+    return {"balances": [], "supply": [], "denom_metadata": [metadata_to_json(m) for m in default_metadata()]}
 
 
 def _parse_coin(coin: dict) -> tuple[str, int]:
@@ -18,7 +19,14 @@ def _parse_coin(coin: dict) -> tuple[str, int]:
 
 
 def init_genesis(store, keeper: BankKeeper, state: dict) -> None:
-    """Write balances and supply; an omitted supply is computed, a given one must match."""
+    """Write balances, supply and denom metadata; an omitted supply is computed, a given one must
+    match; an omitted `denom_metadata` is the usprint default (an empty list stores none)."""
+    if "denom_metadata" in state:
+        metadata = parse_metadata(state["denom_metadata"] or [])
+    else:
+        metadata = default_metadata()
+    for meta in metadata:
+        keeper.set_metadata(store, meta)
     for entry in state.get("balances", []):
         try:
             address = decode_address(entry["address"])
@@ -46,4 +54,5 @@ def export_genesis(store, keeper: BankKeeper) -> dict:
             by_address[address] = [{"denom": d, "amount": str(a)} for d, a in coins]
     balances = [{"address": encode_address(a), "coins": by_address[a]} for a in sorted(by_address)]
     supply = [{"denom": d, "amount": str(a)} for d, a in keeper.all_supply(store)]
-    return {"balances": balances, "supply": supply}
+    metadata = [metadata_to_json(m) for m in keeper.all_metadata(store)]
+    return {"balances": balances, "supply": supply, "denom_metadata": metadata}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import cosmpy.protos  # noqa: F401
+from cosmos.bank.v1beta1.bank_pb2 import Metadata
+
 from chain.coins import format_coins
 from chain.context import Context
 from chain.errors import ErrInsufficientFunds
@@ -36,6 +39,16 @@ class BankKeeper:
 
     def set_supply(self, store, denom: str, amount: int) -> None:
         store.set(keys.supply_key(denom), str(amount).encode())
+
+    def get_metadata(self, store, base_denom: str) -> Metadata | None:
+        raw = store.get(keys.metadata_key(base_denom))
+        return Metadata.FromString(raw) if raw is not None else None
+
+    def set_metadata(self, store, meta: Metadata) -> None:
+        store.set(keys.metadata_key(meta.base), meta.SerializeToString())
+
+    def all_metadata(self, store) -> list[Metadata]:
+        return [Metadata.FromString(raw) for _, raw in store.iterate(keys.METADATA_PREFIX)]
 
     def sub_coins(self, store, address: bytes, coins: list[tuple[str, int]]) -> None:
         """Debit coins, raising ErrInsufficientFunds before writing anything if any is short."""

@@ -4,6 +4,7 @@ import hashlib
 
 BALANCE_PREFIX = b"\x10"  # key: 0x10 | address(20) | denom(utf-8) | value: amount, decimal ASCII
 SUPPLY_PREFIX = b"\x11"  # key: 0x11 | denom(utf-8) | value: amount, decimal ASCII
+METADATA_PREFIX = b"\x12"  # key: 0x12 | base denom(utf-8) | value: cosmos.bank.v1beta1.Metadata
 
 FEE_COLLECTOR = "fee_collector"
 
@@ -14,6 +15,10 @@ def balance_key(address: bytes, denom: str) -> bytes:
 
 def supply_key(denom: str) -> bytes:
     return SUPPLY_PREFIX + denom.encode()
+
+
+def metadata_key(base_denom: str) -> bytes:
+    return METADATA_PREFIX + base_denom.encode()
 
 
 def module_address(name: str) -> bytes:
