@@ -20,9 +20,10 @@ from chain.errors import (
     ErrTooManySignatures, ErrTxTimeoutHeight, ErrUnauthorized, ErrUnknownAddress, ErrWrongSequence,
 )
 from chain.modules.bank.keys import FEE_COLLECTOR
+from chain.tx.amino import std_sign_bytes
 from chain.tx.builder import SECP256K1_PUBKEY_URL, pack_any, sign_doc_bytes
 from chain.tx.crypto import encode_address, pubkey_to_address, verify_signature
-from chain.tx.decode import DecodedTx
+from chain.tx.decode import SIGN_MODE_LEGACY_AMINO_JSON, DecodedTx
 
 
 DEFAULT_SIG_CACHE_BYTES = 16 * 1024 * 1024
@@ -194,17 +195,26 @@ def _check_signer(ctx: Context, keepers, tx: DecodedTx, signer: bytes, slot, par
             f"account sequence mismatch, expected {account.sequence}, got {slot.sequence}: incorrect account sequence"
         )
     if not (ctx.simulate or ctx.recheck_tx):
-        doc = sign_doc_bytes(tx.body_bytes, tx.auth_info_bytes, ctx.block.chain_id, account.account_number)
+        doc = signed_bytes(tx, slot, ctx.block.chain_id, account.account_number)
         if not sig_cache.verify(pubkey, slot.signature, doc):
             raise ErrUnauthorized(
                 f"signature verification failed; please verify account number ({account.account_number}), "
                 f"sequence ({account.sequence}) and chain-id ({ctx.block.chain_id})"
+                + (" (SIGN_MODE_LEGACY_AMINO_JSON)" if slot.mode == SIGN_MODE_LEGACY_AMINO_JSON else "")
             )
     if stored is None:
         account.pub_key.CopyFrom(pack_any(PubKey(key=pubkey), SECP256K1_PUBKEY_URL))
     account.sequence += 1
     keepers.auth.set_account(ctx.store, account, signer)
     ctx.emit("tx", ("acc_seq", f"{address}/{slot.sequence}"))
+
+
+def signed_bytes(tx: DecodedTx, slot, chain_id: str, account_number: int) -> bytes:
+    """What the signer's signature covers in its sign mode: the protobuf SignDoc (DIRECT) or the
+    StdSignDoc JSON (LEGACY_AMINO_JSON, over the sequence already checked equal to the account's)."""
+    if slot.mode == SIGN_MODE_LEGACY_AMINO_JSON:
+        return std_sign_bytes(tx.msgs, tx.body, tx.auth_info.fee, chain_id, account_number, slot.sequence)
+    return sign_doc_bytes(tx.body_bytes, tx.auth_info_bytes, chain_id, account_number)
 
 
 def _stored_pubkey(account) -> bytes | None:

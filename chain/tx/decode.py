@@ -7,21 +7,23 @@ from dataclasses import dataclass
 
 import cosmpy.protos  # noqa: F401
 from cosmos.crypto.secp256k1.keys_pb2 import PubKey
-from cosmos.tx.signing.v1beta1.signing_pb2 import SIGN_MODE_DIRECT
+from cosmos.tx.signing.v1beta1.signing_pb2 import SIGN_MODE_DIRECT, SIGN_MODE_LEGACY_AMINO_JSON
 from cosmos.tx.v1beta1.tx_pb2 import AuthInfo, TxBody, TxRaw
 from google.protobuf.message import DecodeError
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 from chain.errors import (
-    ErrInvalidGasLimit, ErrInvalidPubKey, ErrNoSignatures, ErrTxDecode, ErrTxTooLarge, ErrUnauthorized,
-    ErrUnknownExtensionOptions, ErrUnknownRequest,
+    ErrInvalidGasLimit, ErrInvalidPubKey, ErrInvalidRequest, ErrNoSignatures, ErrTxDecode, ErrTxTooLarge,
+    ErrUnauthorized, ErrUnknownExtensionOptions, ErrUnknownRequest,
 )
+from chain.tx.amino import AminoError, msg_json
 from chain.tx.router import Router
 
 SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
 # ABCI carries gas_wanted/gas_used as int64 while the tx's gas_limit is a uint64: anything above
 # this cannot be reported in a result, so it is refused before any node executes it.
 MAX_INT64 = 2**63 - 1
+SIGN_MODES = (SIGN_MODE_DIRECT, SIGN_MODE_LEGACY_AMINO_JSON)
 
 
 @dataclass
@@ -29,6 +31,7 @@ class SignerSlot:
     pubkey: bytes | None
     sequence: int
     signature: bytes
+    mode: int = SIGN_MODE_DIRECT  # SIGN_MODE_DIRECT or SIGN_MODE_LEGACY_AMINO_JSON
 
 
 @dataclass
@@ -85,6 +88,8 @@ def decode_tx(raw: bytes, router: Router, max_tx_bytes: int) -> DecodedTx:
             if signer not in signers:
                 signers.append(signer)
     slots = _signer_slots(tx, auth_info, len(signers))
+    if any(slot.mode == SIGN_MODE_LEGACY_AMINO_JSON for slot in slots):
+        _check_amino_signable(body, auth_info, msgs)
     return DecodedTx(raw, hashlib.sha256(raw).digest(), body, auth_info, tx.body_bytes,
                      tx.auth_info_bytes, msgs, signers, slots)
 
@@ -99,12 +104,26 @@ def _signer_slots(tx: TxRaw, auth_info: AuthInfo, expected: int) -> list[SignerS
         )
     slots = []
     for info, signature in zip(auth_info.signer_infos, tx.signatures):
-        if not info.mode_info.HasField("single") or info.mode_info.single.mode != SIGN_MODE_DIRECT:
-            raise ErrUnauthorized("unsupported sign mode: only SIGN_MODE_DIRECT single signatures")
+        if not info.mode_info.HasField("single") or info.mode_info.single.mode not in SIGN_MODES:
+            raise ErrUnauthorized("unsupported sign mode: only single signatures in SIGN_MODE_DIRECT or "
+                                  "SIGN_MODE_LEGACY_AMINO_JSON")
         if len(signature) != 64:
             raise ErrUnauthorized(f"signature is {len(signature)} bytes: expected 64-byte compact secp256k1 (r||s)")
-        slots.append(SignerSlot(_pubkey(info), info.sequence, signature))
+        slots.append(SignerSlot(_pubkey(info), info.sequence, signature, info.mode_info.single.mode))
     return slots
+
+
+def _check_amino_signable(body: TxBody, auth_info: AuthInfo, msgs: list) -> None:
+    """An amino JSON signature covers only the StdSignDoc: refuse what it would leave unsigned, and
+    messages without an amino form."""
+    if body.unordered or body.HasField("timeout_timestamp") or auth_info.HasField("tip"):
+        raise ErrInvalidRequest("unordered, timeout_timestamp and tip are not supported with "
+                                "SIGN_MODE_LEGACY_AMINO_JSON (nor used by this chain)")
+    for type_url, msg in msgs:
+        try:
+            msg_json(type_url, msg)
+        except AminoError as err:
+            raise ErrUnauthorized(f"cannot sign in SIGN_MODE_LEGACY_AMINO_JSON: {err}") from err
 
 
 def _pubkey(info) -> bytes | None:
