@@ -325,7 +325,7 @@ def _exec_result(outcome: TxOutcome) -> abci.ExecTxResult:
     return abci.ExecTxResult(
         code=outcome.code, codespace=outcome.codespace, log=_bounded_log(outcome.log),
         gas_wanted=clamp_int64(outcome.gas_wanted), gas_used=clamp_int64(outcome.gas_used),
-        events=_to_abci_events(outcome.events),
+        events=_to_abci_events(outcome.events), data=outcome.data,
     )
 
 

@@ -24,6 +24,9 @@ import logging
 from dataclasses import dataclass, field
 from enum import Enum
 
+import cosmpy.protos  # noqa: F401
+from cosmos.base.abci.v1beta1.abci_pb2 import TxMsgData
+
 from chain.context import BlockInfo, Context, Event
 from chain.errors import TxError, is_node_local_fault
 from chain.gas import GasMeter, GasStore, OutOfGas
@@ -53,10 +56,20 @@ class TxOutcome:
     gas_used: int = 0
     events: list[Event] = field(default_factory=list)
     tx: DecodedTx | None = None
+    msg_responses: list = field(default_factory=list)  # google.protobuf.Any, one per message (success only)
 
     @property
     def ok(self) -> bool:
         return self.code == 0
+
+    @property
+    def data(self) -> bytes:
+        """ExecTxResult.data as the SDK fills it: a serialized cosmos.base.abci.v1beta1.TxMsgData
+        with one response Any per message; empty for a failed tx. Deterministic bytes: CometBFT's
+        results hash covers them."""
+        if not self.ok or not self.msg_responses:
+            return b""
+        return TxMsgData(msg_responses=self.msg_responses).SerializeToString(deterministic=True)
 
 
 def _failure(err: TxError, gas_wanted: int = 0, gas_used: int = 0, events=None, tx=None) -> TxOutcome:
@@ -127,8 +140,7 @@ class TxRunner:
         msg_branch = ante_branch.branch()
         msg_ctx = ctx.with_store(GasStore(msg_branch, ctx.gas_meter, ctx.store.costs))
         try:
-            for type_url, msg in tx.msgs:
-                self.router.route(type_url).handle(msg_ctx, self.keepers, msg)
+            responses = self._handle_messages(msg_ctx, tx)
         except OutOfGas as oog:
             return self._keep_ante(ctx, ante_branch, mode, oog.to_tx_error(), gas_wanted, tx)
         except TxError as err:
@@ -142,7 +154,19 @@ class TxRunner:
             msg_branch.write()
         ante_branch.write()
         return TxOutcome(gas_wanted=gas_wanted, gas_used=ctx.gas_meter.consumed,
-                         events=ctx.events + msg_ctx.events, tx=tx)
+                         events=ctx.events + msg_ctx.events, tx=tx, msg_responses=responses)
+
+    def _handle_messages(self, msg_ctx: Context, tx: DecodedTx) -> list:
+        """Run each message; tag the events it emitted with `msg_index` (its position, as SDK v0.50+
+        does) and return the response Any of each."""
+        responses = []
+        for index, (type_url, msg) in enumerate(tx.msgs):
+            first = len(msg_ctx.events)
+            result = self.router.route(type_url).handle(msg_ctx, self.keepers, msg)
+            for event in msg_ctx.events[first:]:
+                event.attributes.append(("msg_index", str(index)))
+            responses.append(self.router.response_any(type_url, result))
+        return responses
 
     def _keep_ante(self, ctx, ante_branch, mode: Mode, err: TxError, gas_wanted: int, tx) -> TxOutcome:
         if mode is Mode.DELIVER:

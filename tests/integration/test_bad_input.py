@@ -302,8 +302,10 @@ def test_send_moves_exact_amounts_and_the_fee_goes_to_the_rewards_pool():
     result = block.results[0]
     assert 0 < result.gas_used <= result.gas_wanted == 200_000
     transfers = [e for e in result.events if e.type == "transfer"]
+    # message events also carry msg_index (SDK v0.50+): the MsgSend is message 0
     assert any({a.key: a.value for a in e.attributes} == {
-        "recipient": BOB.bech32, "sender": ALICE.bech32, "amount": f"12345{DENOM}"} for e in transfers)
+        "recipient": BOB.bech32, "sender": ALICE.bech32, "amount": f"12345{DENOM}", "msg_index": "0"}
+        for e in transfers)
     indexed, block_seconds = app.get_tx(bytes.fromhex(tx_hash(tx)))
     assert (indexed.height, indexed.index, indexed.result.code, indexed.tx) == (2, 0, 0, tx)
     assert block_seconds == block_time(2)
