@@ -35,9 +35,16 @@ def kill9(proc: subprocess.Popen | None) -> None:
 
 def start_node(devnet: DevnetProcesses, abci_timeout: float = 60) -> None:
     """(Re)start `sprintd start` for the devnet's home and wait for its ABCI port."""
+    from abci_app.devnet_runner import _split_host_port, port_open
+
     argv = [devnet.python, "-m", "abci_app.cli.main", "start", "--home", str(devnet.home)]
     devnet.node = devnet._spawn(argv, devnet.node_log, env=_child_env())
-    devnet._wait_abci(abci_timeout)
+    host, port = _split_host_port(devnet.abci_address)
+    deadline = time.monotonic() + abci_timeout
+    while not port_open(host, port):  # CometBFT may be down here: only the node must be alive
+        assert devnet.node.poll() is None, f"sprintd exited with {devnet.node.returncode}; see {devnet.node_log}"
+        assert time.monotonic() < deadline, f"sprintd did not open {host}:{port}; see {devnet.node_log}"
+        time.sleep(0.1)
 
 
 def start_cometbft(devnet: DevnetProcesses) -> None:
