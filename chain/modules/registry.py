@@ -30,6 +30,7 @@ from chain.modules.staking import genesis as staking_genesis
 from chain.modules.staking import msg_server as staking_msgs
 from chain.modules.staking import query_server as staking_queries
 from chain.modules.staking.keeper import StakingKeeper
+from chain.modules.stakingview import query_server as stakingview_queries
 from chain.modules.sprint import end_block as sprint_end_block
 from chain.modules.sprint import genesis as sprint_genesis
 from chain.modules.sprint import msg_server as sprint_msgs
@@ -88,7 +89,7 @@ def build_query_router() -> QueryRouter:
     router = QueryRouter()
     for method in (auth_queries.METHODS + bank_queries.METHODS + hosts_queries.METHODS + node_query.METHODS
                    + staking_queries.METHODS + sprint_queries.METHODS + inference_queries.METHODS
-                   + rewards_queries.METHODS + reputation_queries.METHODS):
+                   + rewards_queries.METHODS + reputation_queries.METHODS + stakingview_queries.METHODS):
         router.register(method)
     return router
 
