@@ -13,6 +13,7 @@ from tendermint.abci import types_pb2 as abci
 from chain.modules.auth.pagination import MAX_LIMIT
 from chain.modules.auth.query_server import MODULE_ACCOUNTS
 from chain.modules.bank.keys import FEE_COLLECTOR, module_address
+from chain.query import QueryError
 from chain.store.memory import MemoryDB
 from chain.tx.crypto import encode_address
 from tests.helpers.chain import DENOM, INITIAL_BALANCE, genesis_state, make_keys, make_send, new_app, run_block
@@ -26,9 +27,13 @@ def query(app, path: str, request, response_class):
     return response_class.FromString(resp.value)
 
 
-def query_code(app, path: str, request) -> tuple[int, str]:
-    resp = app.query(abci.RequestQuery(path=path, data=request.SerializeToString()))
-    return resp.code, resp.log
+def query_code(app, path: str, request) -> tuple[str, str]:
+    """("ok", "") or the QueryError's (status, message): the ABCI/gRPC codes follow from the status."""
+    try:
+        app.queries.query_bytes(path, request.SerializeToString(), app.committed_store(), app.keepers)
+    except QueryError as err:
+        return err.status, err.message
+    return "ok", ""
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +66,13 @@ def test_bank_params_and_spendable(app):
 
 
 def test_bank_bad_input_is_invalid_argument(app):
-    assert query_code(app, BANK + "SpendableBalances", bank_q.QuerySpendableBalancesRequest(address="junk"))[0] == 3
+    assert query_code(app, BANK + "SpendableBalances", bank_q.QuerySpendableBalancesRequest(address="junk"))[0] == "invalid_argument"
     assert query_code(app, BANK + "SpendableBalanceByDenom", bank_q.QuerySpendableBalanceByDenomRequest(
-        address=KEYS[0].bech32, denom="!"))[0] == 3
-    assert query_code(app, BANK + "DenomMetadata", bank_q.QueryDenomMetadataRequest(denom=""))[0] == 3
+        address=KEYS[0].bech32, denom="!"))[0] == "invalid_argument"
+    assert query_code(app, BANK + "DenomMetadata", bank_q.QueryDenomMetadataRequest(denom=""))[0] == "invalid_argument"
     code, log = query_code(app, BANK + "AllBalances", bank_q.QueryAllBalancesRequest(
         address=KEYS[0].bech32, pagination=PageRequest(key=b"u", offset=1)))
-    assert code == 3 and "either offset or key" in log
+    assert code == "invalid_argument" and "either offset or key" in log
 
 
 def test_total_supply_and_supply_of(app):
@@ -98,7 +103,7 @@ def test_denom_metadata_default_is_usprint_to_sprint(app):
                    bank_q.QueryDenomsMetadataResponse)
     assert list(listed.metadatas) == [meta] and listed.pagination.total == 1
     code, log = query_code(app, BANK + "DenomMetadata", bank_q.QueryDenomMetadataRequest(denom="uextra"))
-    assert code == 5 and "uextra" in log
+    assert code == "not_found" and "uextra" in log
 
 
 def test_genesis_denom_metadata_is_validated_and_exported():
@@ -129,9 +134,9 @@ def test_auth_params_prefix_and_address_conversion(app):
         address_string=KEYS[2].bech32), auth_q.AddressStringToBytesResponse)
     assert as_bytes.address_bytes == KEYS[2].address
     assert query_code(app, AUTH + "AddressBytesToString", auth_q.AddressBytesToStringRequest(
-        address_bytes=b"\x01" * 5))[0] == 3
+        address_bytes=b"\x01" * 5))[0] == "invalid_argument"
     assert query_code(app, AUTH + "AddressStringToBytes", auth_q.AddressStringToBytesRequest(
-        address_string="cosmos1xyz"))[0] == 3
+        address_string="cosmos1xyz"))[0] == "invalid_argument"
 
 
 def test_accounts_paginate_over_every_account(app):
@@ -164,8 +169,8 @@ def test_account_info_and_not_found(app):
     assert (info.address, info.account_number, info.sequence) == (KEYS[0].bech32, 0, 1)
     assert info.pub_key.type_url == "/cosmos.crypto.secp256k1.PubKey"
     stranger = encode_address(b"\x09" * 20)
-    assert query_code(app, AUTH + "AccountInfo", auth_q.QueryAccountInfoRequest(address=stranger))[0] == 5
-    assert query_code(app, AUTH + "AccountInfo", auth_q.QueryAccountInfoRequest(address="x"))[0] == 3
+    assert query_code(app, AUTH + "AccountInfo", auth_q.QueryAccountInfoRequest(address=stranger))[0] == "not_found"
+    assert query_code(app, AUTH + "AccountInfo", auth_q.QueryAccountInfoRequest(address="x"))[0] == "invalid_argument"
 
 
 def test_module_accounts(app):
@@ -178,7 +183,7 @@ def test_module_accounts(app):
     assert fee.type_url == "/cosmos.auth.v1beta1.ModuleAccount"
     fee_account = ModuleAccount.FromString(fee.value)
     assert fee_account.base_account.address == encode_address(module_address(FEE_COLLECTOR))
-    assert query_code(app, AUTH + "ModuleAccountByName", auth_q.QueryModuleAccountByNameRequest(name="nope"))[0] == 5
+    assert query_code(app, AUTH + "ModuleAccountByName", auth_q.QueryModuleAccountByNameRequest(name="nope"))[0] == "not_found"
 
 
 def test_module_account_names_match_the_modules():

@@ -88,15 +88,3 @@ def _offset_page(entries: Iterable, offset: int, limit: int, count_total: bool) 
                 break
     return items, PageResponse(next_key=next_key, total=count if count_total else 0)
 
-
-def paginate_list(items: list, page: PageRequest | None, key_of: Callable[[object], bytes]) -> tuple[list, PageResponse]:
-    """The same rules over an in-memory list already sorted by `key_of` (for computed views)."""
-    page = page if page is not None else PageRequest()
-    if page.key and page.offset:
-        raise invalid_argument("invalid request, either offset or key is expected, got both")
-    limit, count_total = _limits(page)
-    ordered = items[::-1] if page.reverse else items
-    entries = ((key_of(item), item) for item in ordered)
-    if page.key:
-        return _key_page(entries, page.key, limit, page.reverse)
-    return _offset_page(entries, page.offset, limit, count_total)
