@@ -31,6 +31,16 @@ from sprint.blobs.v1 import blobs_pb2, blobs_pb2_grpc
 log = logging.getLogger("sprint.blobs")
 
 
+class Refused(Exception):
+    """Raised after `context.abort` when the server's abort returned instead of raising (sync
+    handlers on a bare grpc.aio server, grpc/grpc#37518): the handler must never go on."""
+
+
+def _abort(context, code: grpc.StatusCode, details: str):
+    context.abort(code, details)
+    raise Refused(details)
+
+
 def committed_host_endpoints(app) -> Callable[[], list[str]]:
     """A function listing the endpoints of the hosts in `app`'s last committed state."""
 
@@ -73,15 +83,15 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
     def Put(self, request_iterator, context):  # noqa: N802 - gRPC method name
         first = next(request_iterator, None)
         if first is None:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT,
                           "empty Put stream: the first chunk must name sha256 and size")
         name, size = self._name(first.sha256, context), first.size
         if size > self.store.max_bytes:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT,
                           f"blob of {size} bytes exceeds the node's limit of {self.store.max_bytes} bytes")
         uploader = self._admit(first, name, size, context)
         if not self._put_slots.acquire(blocking=False):
-            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
+            _abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED,
                           f"{self.limits.max_concurrent_puts} Puts are already running on this node; retry shortly")
         try:
             if self.store.has(name):
@@ -96,13 +106,13 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
     def _admit(self, first: blobs_pb2.PutChunk, name: str, size: int, context) -> str:
         """The uploader's bech32 address, or abort UNAUTHENTICATED / PERMISSION_DENIED."""
         if self.app is None:
-            context.abort(grpc.StatusCode.PERMISSION_DENIED, "this node has no chain state to admit uploaders")
+            _abort(context, grpc.StatusCode.PERMISSION_DENIED, "this node has no chain state to admit uploaders")
         try:
             address = verify_put(first.auth if first.HasField("auth") else None, self.app.chain_id, name, size,
                                  self.limits.max_auth_ttl_seconds)
             return check_known(self.app, address, self.limits.min_uploader_balance)
         except BlobAuthError as err:
-            context.abort(getattr(grpc.StatusCode, err.code), str(err))
+            _abort(context, getattr(grpc.StatusCode, err.code), str(err))
 
     def _reserve(self, uploader: str, size: int, context) -> None:
         """Check the free-disk floor, then charge the uploader's quota (abort RESOURCE_EXHAUSTED)."""
@@ -113,7 +123,7 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
             except QuotaError as err:
                 problem = str(err)
         if problem is not None:
-            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, problem)
+            _abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, problem)
 
     def disk_problem(self, size: int) -> str | None:
         """Why storing `size` more bytes would breach the free-disk floor (None when it would not)."""
@@ -139,7 +149,7 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
                 writer.abort()
                 raise
         except BlobError as err:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(err))
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(err))
         finally:
             if not created:
                 self.ledger.release(uploader, first.size)
@@ -152,11 +162,11 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
         if not self.store.has(name):
             if request.local_only or not self._fetch(name, context):
                 where = "this node" if request.local_only else "this node or any registered host"
-                context.abort(grpc.StatusCode.NOT_FOUND, f"blob {name} not found on {where}")
+                _abort(context, grpc.StatusCode.NOT_FOUND, f"blob {name} not found on {where}")
         try:
             chunks = self.store.chunks(name, CHUNK_BYTES)
         except FileNotFoundError:
-            context.abort(grpc.StatusCode.NOT_FOUND, f"blob {name} not found on this node")
+            _abort(context, grpc.StatusCode.NOT_FOUND, f"blob {name} not found on this node")
         for chunk in chunks:
             yield blobs_pb2.BlobChunk(data=chunk)
 
@@ -164,7 +174,7 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
         name = self._name(request.sha256, context)
         size = self.store.size(name)
         if size is None:
-            context.abort(grpc.StatusCode.NOT_FOUND, f"blob {name} not found on this node")
+            _abort(context, grpc.StatusCode.NOT_FOUND, f"blob {name} not found on this node")
         return blobs_pb2.StatResponse(sha256=name, size=size)
 
     # ------------------------------------------------------------------ helpers
@@ -174,20 +184,20 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
         try:
             return check_sha256(sha256.lower())
         except BlobError as err:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(err))
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(err))
 
     def _fetch(self, name: str, context) -> bool:
         """Fetch `name` from a peer and store it; True when it is now stored locally."""
         try:
             data = self.fetcher.fetch(name)
         except FetchBusy as err:
-            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(err))
+            _abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, str(err))
         if data is None:
             return False
         problem = self.disk_problem(len(data))
         if problem is not None:
-            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, f"cannot store blob {name[:16]}... fetched from a peer: "
-                                                              f"{problem}")
+            _abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED,
+                   f"cannot store blob {name[:16]}... fetched from a peer: {problem}")
         self.store.put(data, name)
         return True
 

@@ -3,8 +3,10 @@ the node's total quota, the free-disk floor and the concurrent-put cap; refusals
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from abci_app.blobs.auth import sign_doc, sign_put, verify_put
 from abci_app.blobs.client import BlobClientError, put_blob
 from abci_app.blobs.limits import BlobLimits
+from abci_app.blobs.service import add_blob_service
 from abci_app.blobs.store import BlobStore, sha256_hex
 from chain.store.memory import MemoryDB
 from tests.helpers.blobs import auth_for, blob_server, listing, put_raw, signed_chunks
@@ -159,3 +162,33 @@ def test_client_error_is_one_line(chain, tmp_path):
             put_blob(address, b"data", signer=UNKNOWN, chain_id=CHAIN_ID)
     assert err.value.code == grpc.StatusCode.PERMISSION_DENIED and "\n" not in str(err.value)
     assert UNKNOWN.bech32 in str(err.value)
+
+
+def test_refusals_hold_on_a_bare_grpc_aio_server(chain, tmp_path):
+    """Sync handlers on grpc.aio (migration pool): abort there may return instead of raising
+    (grpc/grpc#37518); the servicer must still stop and write nothing."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    pool = ThreadPoolExecutor(max_workers=4)
+    store = BlobStore(tmp_path / "blobs")
+
+    async def start():
+        server = grpc.aio.server(migration_thread_pool=pool)
+        add_blob_service(server, store, chain["app"])
+        port = server.add_insecure_port("127.0.0.1:0")
+        await server.start()
+        return server, f"127.0.0.1:{port}"
+
+    server, address = asyncio.run_coroutine_threadsafe(start(), loop).result(10)
+    try:
+        for chunks, code in ((signed_chunks(None, b"x" * 100), grpc.StatusCode.UNAUTHENTICATED),
+                             (signed_chunks(UNKNOWN, b"x" * 100), grpc.StatusCode.PERMISSION_DENIED)):
+            assert refused(address, chunks).code() == code
+        assert listing(tmp_path) == []
+        assert put_raw(address, signed_chunks(chain["worker"], b"x" * 100)).created
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(0), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        pool.shutdown(wait=False)
