@@ -35,6 +35,23 @@ def start(home, key_name, keyring_backend, node, chain_id, max_blocks, threads, 
           no_inference, inference_dtype, cheat) -> None:
     """Take part in the Sprint (commit/reveal seed shares, search and submit nonces, validate peers)
     and in inference (execute drawn jobs, spot-check and re-verify others' results)."""
+    # first of all: a SIGTERM during startup (torch import, connecting) must not be lost
+    stoppable(lambda stop: _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, threads,
+                                  device, state_file, no_inference, inference_dtype, cheat))
+
+
+def stoppable(body) -> None:
+    """Run `body(stop)` with SIGTERM handled by a StopOnSigterm `stop`; Ctrl-C, or a SIGTERM before
+    the agent follows blocks, ends it with "stopping" (exit status 0)."""
+    with StopOnSigterm() as stop:
+        try:
+            body(stop)
+        except KeyboardInterrupt:
+            click.echo("stopping")
+
+
+def _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, threads, device, state_file,
+           no_inference, inference_dtype, cheat) -> None:
     from abci_app.client import NodeError
     from abci_app.keyring import Keyring, KeyringError
     from worker.agent.cheat import parse_cheat
@@ -55,7 +72,7 @@ def start(home, key_name, keyring_backend, node, chain_id, max_blocks, threads, 
             raise CliError(f"worker account {identity.address} has no funds on chain; send it some usprint first")
         click.echo(f"worker {identity.address} connected to {client.node.address}, balance {client.balance()}usprint")
         _run_agent(client, key, identity.chain_id, home, state_file, cheat_mode, threads, device, max_blocks,
-                   inference=not no_inference, inference_dtype=inference_dtype)
+                   inference=not no_inference, inference_dtype=inference_dtype, stop=stop)
     except NodeError as err:
         raise CliError(str(err)) from err
     finally:
@@ -66,7 +83,7 @@ SPRINT_CHEATS = ("fabricate", "inflate")
 
 
 def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, max_blocks, *,
-               inference: bool = True, inference_dtype: str = "auto") -> None:
+               inference: bool = True, inference_dtype: str = "auto", stop: "StopOnSigterm") -> None:
     from pathlib import Path
 
     from worker.agent.follower import BlockFollower
@@ -102,29 +119,36 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
     click.echo(f"host {agent.operator} on {device}; state in {state_path}")
     follower = BlockFollower(client.node.address)
     follower.start()
-    follow(agent, follower, max_blocks)
+    follow(agent, follower, max_blocks, stop)
 
 
 class StopOnSigterm:
-    """SIGTERM (`docker compose stop`, `sprintd testnet stop`, systemd) stops the worker like Ctrl-C,
-    but at the agent's next safe point: the handler sets a flag that `agent.run` checks between
-    blocks and search chunks, and wakes the follower's wait. A second SIGTERM interrupts at once.
+    """SIGTERM (`docker compose stop`, `sprintd testnet stop`, systemd) stops the worker like Ctrl-C.
+    Before the agent follows blocks (startup: torch import, connecting) it raises KeyboardInterrupt
+    at once: there is no state to save yet. Once `attach(follower)` was called it stops the agent at
+    its next safe point instead: the handler sets a flag that `agent.run` checks between blocks and
+    search chunks, and wakes the follower's wait. A second SIGTERM interrupts at once.
 
     Without a handler a worker running as a container's PID 1 ignores SIGTERM (the kernel drops
     default-action signals to PID 1) and is SIGKILLed after the grace period."""
 
-    def __init__(self, follower):
-        self._follower = follower
+    def __init__(self):
+        self._follower = None
         self._requested = False
         self._previous = None
 
     def requested(self) -> bool:
         return self._requested
 
+    def attach(self, follower) -> None:
+        """From now on a SIGTERM stops the agent gracefully (and wakes `follower`)."""
+        self._follower = follower
+
     def _handle(self, signum, frame) -> None:  # noqa: ARG002 - signal handler signature
-        if self._requested:
-            raise KeyboardInterrupt
+        graceful = not self._requested and self._follower is not None
         self._requested = True
+        if not graceful:
+            raise KeyboardInterrupt
         self._follower.stop()  # wake wait_beyond now instead of after its timeout
 
     def __enter__(self) -> "StopOnSigterm":
@@ -139,18 +163,17 @@ class StopOnSigterm:
         signal.signal(signal.SIGTERM, self._previous)
 
 
-def follow(agent, follower, max_blocks: int) -> None:
+def follow(agent, follower, max_blocks: int, stop: StopOnSigterm) -> None:
     """Run the agent over the follower's blocks until `max_blocks`, Ctrl-C or SIGTERM; after a
-    SIGTERM or `max_blocks` the state file is saved once more (the agent is between steps then)."""
+    SIGTERM or `max_blocks` the state file is saved once more (the agent is between steps then).
+    Ctrl-C (or a second SIGTERM) mid-step raises KeyboardInterrupt: the state file already holds
+    everything saved before that point."""
+    stop.attach(follower)
     try:
-        with StopOnSigterm(follower) as stop:
-            agent.run(follower, max_blocks=max_blocks, stop=stop.requested)
-            agent.state.save()
-            if stop.requested():
-                click.echo(f"stopping (SIGTERM): state saved in {agent.state.path}")
-    except KeyboardInterrupt:
-        # mid-step: the state file already holds everything saved before this point
-        click.echo("stopping")
+        agent.run(follower, max_blocks=max_blocks, stop=stop.requested)
+        agent.state.save()
+        if stop.requested():
+            click.echo(f"stopping (SIGTERM): state saved in {agent.state.path}")
     finally:
         follower.stop()
 

@@ -259,9 +259,21 @@ def test_docker_compose_stop_of_a_worker_exits_zero_with_state_saved(testnet):
     testnet("start", service, timeout=60)
 
 
-def test_down_and_up_resume_the_same_chain(testnet):
+def test_stop_is_clean_and_down_up_resumes_the_same_chain(testnet):
     before = max(testnet.height(i) for i in range(N))
     block1 = testnet.rpc(0, "block?height=1")["block_id"]["hash"]
+    # every service stops on SIGTERM by itself, within the grace period, with exit code 0
+    started = time.monotonic()
+    testnet("stop", "--timeout", "20", timeout=180)
+    took = time.monotonic() - started
+    codes = {}
+    for name in HOSTNAMES:
+        for service in (name, f"{name}-node", f"{name}-worker"):
+            state = testnet.container(service)["State"]
+            codes[service] = (state["Status"], state["ExitCode"])
+    unclean = {service: code for service, code in codes.items() if code != ("exited", 0)}
+    assert not unclean, {service: (code, testnet.logs(service)[-1500:]) for service, code in unclean.items()}
+    assert took < 20, f"docker compose stop took {took:.1f}s: a service waited for SIGKILL"
     testnet("down", "--timeout", "20", timeout=180)
     assert not testnet("ps", "-a", "-q").stdout.strip()
     testnet("up", "-d", timeout=300)

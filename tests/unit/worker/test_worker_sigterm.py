@@ -15,7 +15,7 @@ import time
 SCRIPT = textwrap.dedent("""
     import sys, threading
     from worker.agent.state import StateFile
-    from worker.cli import follow
+    from worker.cli import follow, stoppable
 
     class Follower:  # BlockFollower's interface: a new block every 50 ms, wait_beyond, stop
         def __init__(self):
@@ -50,14 +50,17 @@ SCRIPT = textwrap.dedent("""
                 follower.latest += 1
                 follower.cond.notify_all()
             threading.Event().wait(0.05)
+    if sys.argv[2] == "startup":  # still starting (importing torch, connecting): no agent loop yet
+        stoppable(lambda stop: (print("ready", flush=True), threading.Event().wait(60)))
+        sys.exit(0)
     threading.Thread(target=blocks, daemon=True).start()
-    follow(Agent(sys.argv[1]), follower, 0)
+    stoppable(lambda stop: follow(Agent(sys.argv[1]), follower, 0, stop))
 """)
 
 
-def _start(tmp_path):
+def _start(tmp_path, phase: str = "running"):
     state = tmp_path / "sprint-state.json"
-    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(state)], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(state), phase], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     assert proc.stdout.readline().strip() == "ready"
     return proc, state
@@ -89,3 +92,16 @@ def test_a_second_sigterm_interrupts_at_once(tmp_path):
         proc.kill()
     assert proc.returncode == 0, out
     assert "stopping" in out
+
+
+def test_sigterm_during_startup_ends_it_at_once(tmp_path):
+    proc, state = _start(tmp_path, "startup")
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        out, _ = proc.communicate(timeout=5)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and "stopping" in out, out
+    assert time.monotonic() - sent < 3
+    assert not state.exists()  # nothing to save before the agent ran
