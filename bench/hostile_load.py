@@ -655,6 +655,20 @@ def run_bench(args, devnet, keys: dict) -> tuple:
     return hostile, metrics[0], metrics[1], Counter(traffic.rejected)
 
 
+def _bench_or_show_logs(args, devnet, keys: dict) -> tuple:
+    """run_bench; when sprintd or cometbft dies, print their last log lines before the home goes."""
+    from abci_app.devnet_runner import DevnetError, tail
+
+    try:
+        return run_bench(args, devnet, keys)
+    except DevnetError:
+        for log in (devnet.node_log, devnet.cometbft_log):
+            console.print(f"--- last lines of {log.name}:", markup=False)
+            for line in tail(log, 15):
+                console.print(f"    {line}", markup=False, highlight=False)
+        raise
+
+
 def _sigterm_as_interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -675,7 +689,7 @@ def main() -> int:
         with throwaway_devnet([*HONEST, SIM, MALLORY], CHAIN_ID) as (_info, devnet, keys):
             console.print(f"devnet up: RPC {devnet.rpc_url}, gRPC {devnet.grpc_address}, "
                           f"sprintd pid {devnet.node.pid}, cometbft pid {devnet.cometbft.pid}")
-            hostile, idle_m, hostile_m, rejected = run_bench(args, devnet, keys)
+            hostile, idle_m, hostile_m, rejected = _bench_or_show_logs(args, devnet, keys)
     except KeyboardInterrupt:
         console.print("interrupted: the devnet was stopped and its temp home removed")
         return 130
