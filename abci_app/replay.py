@@ -92,6 +92,8 @@ class ReplayReport:
         return dict(self.app.keepers.bank.all_supply(self.app.committed)) if self.app else {}
 
     def summary(self) -> str:
+        if self.last < self.first and self.divergence is None:
+            return "no blocks to replay yet (the chain has not committed a block)"
         if self.divergence is not None:
             d = self.divergence
             return (f"first divergence at height {d.height} ({d.what}): expected {d.expected.hex().upper()} "
@@ -330,9 +332,19 @@ class RpcBlockSource:
         self._powers: dict[int, dict[bytes, int]] = {}
 
     def genesis(self) -> dict:
+        """The home's genesis.json when it is this chain's, else CometBFT's (chunked when large)."""
         if self.genesis_file is not None and self.genesis_file.is_file():
-            return json.loads(self.genesis_file.read_text())
-        return self.rpc.call("genesis")["genesis"]
+            local = json.loads(self.genesis_file.read_text())
+            if local.get("chain_id") == self.rpc.status()["node_info"]["network"]:
+                return local
+        from abci_app.rpc_client import RpcError
+
+        try:
+            return self.rpc.call("genesis")["genesis"]
+        except RpcError:  # over 16 MB CometBFT only serves it in chunks
+            first = self.rpc.call("genesis_chunked", chunk="0")
+            chunks = [first] + [self.rpc.call("genesis_chunked", chunk=str(i)) for i in range(1, int(first["total"]))]
+            return json.loads(b"".join(base64.b64decode(c["data"]) for c in chunks))
 
     def base_and_height(self) -> tuple[int, int]:
         sync = self.rpc.status()["sync_info"]
