@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import cosmpy.protos  # noqa: F401
@@ -35,7 +36,14 @@ log = logging.getLogger("sprint.app")
 
 APP_NAME = "sprintchain"
 APP_VERSION = 1
-QUERY_CODES = {"invalid_argument": 3, "not_found": 5}
+# How a failed query is reported over ABCI, as the Cosmos SDK reports a gRPC error there: QueryError
+# status -> (sdk code, gRPC code name, error text). Clients match the "rpc error: code = …" text
+# (CosmJS's getAccount returns null on NotFound).
+QUERY_ERRORS = {
+    "invalid_argument": (18, "InvalidArgument", "invalid request"),
+    "not_found": (38, "NotFound", "key not found"),
+}
+DEFAULT_QUERY_HISTORY = 100  # recent heights whose state queries may still read
 MAX_LOG_CHARS = 2_048  # logs echo inputs; CometBFT's results hash excludes them, so cutting is safe
 
 
@@ -50,9 +58,11 @@ class PendingCommit:
 class App:
     """The sprintchain state machine. Thread-safe: every entry point takes the app lock."""
 
-    def __init__(self, db, sync_writes: bool = True):
+    def __init__(self, db, sync_writes: bool = True, query_history: int = DEFAULT_QUERY_HISTORY):
         self.db = db
         self.sync_writes = sync_writes
+        self.query_history = max(0, query_history)
+        self._recent: OrderedDict[int, object] = OrderedDict()  # height -> snapshot, oldest first
         self.lock = threading.RLock()
         self.keepers = registry.build_keepers()
         self.router = registry.build_router()
@@ -78,6 +88,13 @@ class App:
         self.check_cache = CacheStore(self.committed)
         self._params = self._load_params(self.committed)
         self._sim_view = (self.committed, self.height, self._params)  # what Simulate reads, lock-free
+        self._remember(self.height, self.committed)
+
+    def _remember(self, height: int, snapshot) -> None:
+        if height and self.query_history:
+            self._recent[height] = snapshot
+            while len(self._recent) > self.query_history:
+                self._recent.popitem(last=False)
 
     def _load_params(self, store):
         try:
@@ -114,6 +131,20 @@ class App:
     def committed_view(self):
         """(snapshot, height) of the last commit, read together."""
         return self._view
+
+    def view_at(self, height: int):
+        """(snapshot, height) at `height` (0: the latest) if it is within the query history window;
+        QueryError(invalid_argument) otherwise."""
+        store, latest = self._view
+        if height in (0, latest):
+            return store, latest
+        if height > latest:
+            raise QueryError("invalid_argument", f"height {height} is not committed yet (latest is {latest})")
+        snapshot = self._recent.get(height)
+        if snapshot is None:
+            raise QueryError("invalid_argument", f"height {height} is no longer queryable: this node keeps the "
+                                                 f"last {self.query_history} heights (query_history in app.toml)")
+        return snapshot, height
 
     # --- ABCI: connection handshake -----------------------------------------------------------
 
@@ -285,15 +316,14 @@ class App:
     # --- ABCI: queries ------------------------------------------------------------------------
 
     def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
-        """Route `path` (a gRPC method name) to its handler over the last committed state."""
-        store, height = self._view
-        if req.height and req.height != height:
-            return abci.ResponseQuery(code=3, codespace="sdk", log=f"only the latest height {height} is queryable",
-                                      height=height)
+        """Route `path` (a gRPC method name) to its handler over the committed state at `req.height`
+        (0: the latest; older heights within the query history window)."""
+        height = self._view[1]
         try:
+            store, height = self.view_at(req.height)
             value = self.queries.query_bytes(req.path, req.data, store, self.keepers)
         except QueryError as err:
-            return abci.ResponseQuery(code=QUERY_CODES[err.status], codespace="sdk", log=err.message, height=height)
+            return _query_error(err, height)
         return abci.ResponseQuery(code=0, value=value, height=height)
 
     # --- helpers for servers ------------------------------------------------------------------
@@ -308,6 +338,12 @@ class App:
 
     def export_genesis(self) -> dict:
         return registry.export_genesis(self.committed, self.keepers)
+
+
+def _query_error(err: QueryError, height: int) -> abci.ResponseQuery:
+    code, grpc_name, text = QUERY_ERRORS[err.status]
+    return abci.ResponseQuery(code=code, codespace="sdk", height=height,
+                              log=f"rpc error: code = {grpc_name} desc = {err.message}: {text}")
 
 
 def _to_abci_events(events: list[Event]) -> list[abci.Event]:

@@ -153,9 +153,9 @@ def test_queries_show_pending_accruals_pools_and_outcomes():
     assert _query(net.app, "Params", rewards_query.QueryParamsRequest(), rewards_query.QueryParamsResponse).params == params
 
     not_yet = _query(net.app, "Outcomes", rewards_query.QueryOutcomesRequest(epoch=0), rewards_query.QueryOutcomesResponse)
-    assert not_yet.code == 5 and "not been settled" in not_yet.log
+    assert not_yet.code == 38 and "not been settled" in not_yet.log
     bad = _query(net.app, "Pending", rewards_query.QueryPendingRequest(host="nope"), rewards_query.QueryPendingResponse)
-    assert bad.code == 3
+    assert bad.code == 18
 
     from chain.modules.sprint.epochs import bounds
     while net.app.height < bounds(net.keepers.sprint.get_params(net.store()), 0).end:

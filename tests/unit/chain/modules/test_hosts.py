@@ -190,9 +190,9 @@ def test_app_init_chain_loads_hosts_and_serves_queries():
     assert query_pb2.QueryHostResponse.FromString(resp.value).host.moniker == "node1"
 
     missing = _query(app, "/sprint.hosts.v1.Query/Host", query_pb2.QueryHostRequest(operator=make_key(3).bech32))
-    assert missing.code == 5 and "not found" in missing.log
+    assert missing.code == 38 and "not found" in missing.log
     bad = _query(app, "/sprint.hosts.v1.Query/Host", query_pb2.QueryHostRequest(operator="nope"))
-    assert bad.code == 3
+    assert bad.code == 18
 
     exported = app.export_genesis()
     assert [h["moniker"] for h in exported["hosts"]["hosts"]] == \
