@@ -83,7 +83,8 @@ class Router:
         if builder is not None and result is not None and not isinstance(result, Message):
             result = builder(result)
         if isinstance(result, Message):
-            return AnyProto(type_url="/" + result.DESCRIPTOR.full_name, value=result.SerializeToString(deterministic=True))
+            return AnyProto(type_url="/" + result.DESCRIPTOR.full_name,
+                            value=result.SerializeToString(deterministic=True))
         if type_url not in self._response_classes:
             self._response_classes[type_url] = _response_class(type_url)
         response_class = self._response_classes[type_url]

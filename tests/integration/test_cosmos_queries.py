@@ -66,7 +66,8 @@ def test_bank_params_and_spendable(app):
 
 
 def test_bank_bad_input_is_invalid_argument(app):
-    assert query_code(app, BANK + "SpendableBalances", bank_q.QuerySpendableBalancesRequest(address="junk"))[0] == "invalid_argument"
+    bad_address = bank_q.QuerySpendableBalancesRequest(address="junk")
+    assert query_code(app, BANK + "SpendableBalances", bad_address)[0] == "invalid_argument"
     assert query_code(app, BANK + "SpendableBalanceByDenom", bank_q.QuerySpendableBalanceByDenomRequest(
         address=KEYS[0].bech32, denom="!"))[0] == "invalid_argument"
     assert query_code(app, BANK + "DenomMetadata", bank_q.QueryDenomMetadataRequest(denom=""))[0] == "invalid_argument"
@@ -183,7 +184,8 @@ def test_module_accounts(app):
     assert fee.type_url == "/cosmos.auth.v1beta1.ModuleAccount"
     fee_account = ModuleAccount.FromString(fee.value)
     assert fee_account.base_account.address == encode_address(module_address(FEE_COLLECTOR))
-    assert query_code(app, AUTH + "ModuleAccountByName", auth_q.QueryModuleAccountByNameRequest(name="nope"))[0] == "not_found"
+    unknown = auth_q.QueryModuleAccountByNameRequest(name="nope")
+    assert query_code(app, AUTH + "ModuleAccountByName", unknown)[0] == "not_found"
 
 
 def test_module_account_names_match_the_modules():

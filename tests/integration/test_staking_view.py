@@ -78,8 +78,10 @@ def test_validator_by_address(net):
     found = ask(net, "Validator", q.QueryValidatorRequest(validator_addr=valoper_address(host.address)),
                 q.QueryValidatorResponse).validator
     assert found.description.moniker == "host1" and found.status == s.BOND_STATUS_BONDED
-    assert code_of(net, "Validator", q.QueryValidatorRequest(validator_addr=host.bech32)) == "invalid_argument"  # account prefix
-    assert code_of(net, "Validator", q.QueryValidatorRequest(validator_addr=valoper_address(b"\x07" * 20))) == "not_found"
+    account_prefix = q.QueryValidatorRequest(validator_addr=host.bech32)
+    assert code_of(net, "Validator", account_prefix) == "invalid_argument"
+    unknown = q.QueryValidatorRequest(validator_addr=valoper_address(b"\x07" * 20))
+    assert code_of(net, "Validator", unknown) == "not_found"
 
 
 def test_pool_and_params(net):
@@ -100,5 +102,7 @@ def test_delegation_queries_are_empty(net):
         validator_addr=valoper_address(host.address)), q.QueryValidatorDelegationsResponse).delegation_responses
     assert not ask(net, "DelegatorUnbondingDelegations", q.QueryDelegatorUnbondingDelegationsRequest(
         delegator_addr=host.bech32), q.QueryDelegatorUnbondingDelegationsResponse).unbonding_responses
-    assert code_of(net, "DelegatorDelegations", q.QueryDelegatorDelegationsRequest(delegator_addr="bad")) == "invalid_argument"
-    assert code_of(net, "ValidatorDelegations", q.QueryValidatorDelegationsRequest(validator_addr="bad")) == "invalid_argument"
+    bad_delegator = q.QueryDelegatorDelegationsRequest(delegator_addr="bad")
+    assert code_of(net, "DelegatorDelegations", bad_delegator) == "invalid_argument"
+    bad_validator = q.QueryValidatorDelegationsRequest(validator_addr="bad")
+    assert code_of(net, "ValidatorDelegations", bad_validator) == "invalid_argument"

@@ -39,7 +39,8 @@ def test_send_result_carries_msg_send_response_and_indexed_events():
     for event in result.events:
         if dict(attributes(event)).get("msg_index") is not None:
             assert attributes(event)[-1][0] == "msg_index"
-    recipients = [dict(attributes(e)) for e in result.events if e.type == "transfer" and "msg_index" in dict(attributes(e))]
+    transfers = [dict(attributes(e)) for e in result.events if e.type == "transfer"]
+    recipients = [t for t in transfers if "msg_index" in t]
     assert [(r["recipient"], r["msg_index"]) for r in recipients] == [(KEYS[1].bech32, "0"), (KEYS[2].bech32, "1")]
 
 

@@ -37,7 +37,8 @@ def validate_metadata(meta: Metadata) -> None:
         raise ErrInvalidRequest(f"denom metadata for {meta.base}: name and symbol must not be blank")
     units = list(meta.denom_units)
     if not units or units[0].denom != meta.base or units[0].exponent != 0:
-        raise ErrInvalidRequest(f"denom metadata for {meta.base}: the first denom unit must be the base with exponent 0")
+        raise ErrInvalidRequest(
+            f"denom metadata for {meta.base}: the first denom unit must be the base with exponent 0")
     seen: set[str] = set()
     for previous, unit in zip([None] + units[:-1], units):
         if not DENOM_RE.fullmatch(unit.denom) or unit.denom in seen:

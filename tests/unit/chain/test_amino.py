@@ -76,7 +76,8 @@ def test_empty_memo_and_chain_id_are_kept():
 def test_our_messages_follow_the_amino_json_rules():
     stake = MsgStake(operator="sprint1op", amount=SprintCoin(denom="usprint", amount="5"))
     assert canonical_json(msg_json("/sprint.staking.v1.MsgStake", stake)) == (
-        b'{"type":"sprint/staking/MsgStake","value":{"amount":{"amount":"5","denom":"usprint"},"operator":"sprint1op"}}')
+        b'{"type":"sprint/staking/MsgStake","value":{"amount":{"amount":"5","denom":"usprint"},'
+        b'"operator":"sprint1op"}}')
     submit = MsgSubmitInference(requester="sprint1r", model="m", prompt=b"\x00\xffhi", max_tokens=7,
                                 sampling=SamplingParams(), max_fee=2**63)
     # bytes -> base64, uint64 -> string, uint32 -> number, a set empty message -> {}, defaults omitted
