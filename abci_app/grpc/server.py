@@ -147,12 +147,14 @@ class GrpcServer:
 
 
 def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is left on the stopped loop, waiting a bounded time: some grpc.aio internal
+    tasks never finish once cancelled (grpcio 1.71), and the node must still exit."""
     tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
     for task in tasks:
         task.cancel()
     if tasks:
-        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-    loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(asyncio.wait(tasks, timeout=DRAIN_SECONDS))
+    loop.run_until_complete(asyncio.wait_for(loop.shutdown_asyncgens(), DRAIN_SECONDS))
 
 
 def build_grpc_server(app, rpc, address: str, max_workers: int | None = None, blob_store=None,
