@@ -14,8 +14,8 @@ rules of x/tx: proto field names; fields at their default value (0, "", false, e
 lists, unset messages) omitted unless the field carries `(amino.dont_omitempty)`; 64-bit integers
 as decimal strings, 32-bit integers and enums as JSON numbers; bytes as standard base64; a set
 message field, even empty, as an object; `(amino.encoding) = "legacy_coins"` writes an empty list as
-`[]`; a `cosmos.Int` scalar that is empty as "0". Maps, floats and Any fields are not used by our
-messages and are refused. The signature is secp256k1 over sha256 of these bytes.
+`[]`; a `cosmos.Int` scalar that is empty as "0". Maps, floats, oneofs, Any and `cosmos.Dec` fields
+are not used by our messages and are refused (AminoError), never encoded differently from the SDK. The signature is secp256k1 over sha256 of these bytes.
 """
 
 from __future__ import annotations
@@ -107,7 +107,10 @@ def _scalar(field: FieldDescriptor, value):
     if kind == FieldDescriptor.TYPE_BYTES:
         return base64.b64encode(value).decode("ascii")
     if kind == FieldDescriptor.TYPE_STRING:
-        if not value and _options(field).Extensions[cosmos_pb2.scalar] == "cosmos.Int":
+        scalar = _options(field).Extensions[cosmos_pb2.scalar]
+        if scalar == "cosmos.Dec":  # the SDK rewrites Dec atomics as a decimal: not needed by our messages
+            raise AminoError(f"field {field.full_name}: cosmos.Dec fields are not supported here")
+        if not value and scalar == "cosmos.Int":
             return "0"
         return value
     raise AminoError(f"field {field.full_name}: amino JSON does not encode {field.type} fields here")
