@@ -73,7 +73,7 @@ def test_abci_query_matches_grpc(devnet, channel):
     assert via_abci.balance.amount == via_grpc.balance.amount
     bad = CometRpc(processes.rpc_url).call("abci_query", path="/cosmos.bank.v1beta1.Query/Balance",
                                            data=bank_q.QueryBalanceRequest(address="x").SerializeToString().hex())
-    assert bad["response"]["code"] == 3
+    assert bad["response"]["code"] == 18  # the SDK's ErrInvalidRequest for an InvalidArgument query
 
 
 def test_block_subscription_pushes_consecutive_commits(devnet):
