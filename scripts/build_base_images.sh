@@ -2,14 +2,14 @@
 # Build local stand-ins for the two base images that Dockerfile and docker-compose.yml name, for
 # machines that cannot pull from a registry (air-gapped validators, CI without Docker Hub):
 #
-#   python:3.11-slim            Debian bookworm (debootstrap, minbase) + python3.11 and pip from
+#   python:3.11-slim            Debian bookworm (mmdebstrap or debootstrap, minbase) + python3.11 and pip from
 #                               Debian packages, imported with `docker import`
 #   cometbft/cometbft:v0.38.25  that base + curl/jq + the cometbft binary of scripts/install_cometbft.sh
 #
 #   scripts/build_base_images.sh [--force]
 #
 # An image that already exists is kept (so a real python:3.11-slim pulled from Docker Hub is never
-# replaced) unless --force is given. Needs root (debootstrap) and network access to a Debian mirror
+# replaced) unless --force is given. Needs root (mmdebstrap/debootstrap) and access to a Debian mirror
 # ($DEBIAN_MIRROR); the rootfs is cached in $BASE_CACHE so a rebuild does not download it again.
 # The CA certificates added on this machine ($HOST_CA_DIR) are trusted in the image too.
 set -euo pipefail
@@ -27,14 +27,30 @@ FORCE=0
 log() { echo "build_base_images: $*" >&2; }
 have_image() { [ "${FORCE}" = 0 ] && docker image inspect "$1" >/dev/null 2>&1; }
 
+bootstrap_tool() {
+  # mmdebstrap (apt downloads in parallel: about 1 min here) or else debootstrap (about 3.5 min)
+  local tool
+  for tool in mmdebstrap debootstrap; do
+    if command -v "${tool}" >/dev/null 2>&1; then echo "${tool}"; return 0; fi
+  done
+  timeout 600 apt-get update -qq >/dev/null 2>&1 || true
+  for tool in mmdebstrap debootstrap; do
+    if DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq "${tool}" >/dev/null 2>&1; then
+      echo "${tool}"; return 0
+    fi
+  done
+  log "neither mmdebstrap nor debootstrap is installed or installable"; return 1
+}
+
 build_rootfs() {
   # minbase + python3 (3.11 in bookworm) + pip/venv; no recommends, so no compiler
-  local rootfs="$1"
-  command -v debootstrap >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+  local rootfs="$1" tool
+  tool="$(bootstrap_tool)"
   rm -rf "${rootfs}.tmp"
-  nice -n 19 timeout 1200 debootstrap --variant=minbase --include=python3,python3-pip,python3-venv,ca-certificates \
-      bookworm "${rootfs}.tmp" "${DEBIAN_MIRROR}" >"${BASE_CACHE}/debootstrap.log" 2>&1 \
-    || { tail -n 30 "${BASE_CACHE}/debootstrap.log" >&2; return 1; }
+  log "${tool}: Debian bookworm + python3.11 into ${rootfs}"
+  nice -n 19 timeout 1200 "${tool}" --variant=minbase --include=python3,python3-pip,python3-venv,ca-certificates \
+      bookworm "${rootfs}.tmp" "${DEBIAN_MIRROR}" >"${BASE_CACHE}/bootstrap.log" 2>&1 \
+    || { tail -n 30 "${BASE_CACHE}/bootstrap.log" >&2; return 1; }
   # like the official image: `python` and `pip` exist, pip may install into /usr/local
   ln -sf python3 "${rootfs}.tmp/usr/bin/python"
   ln -sf pip3 "${rootfs}.tmp/usr/bin/pip"

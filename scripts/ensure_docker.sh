@@ -41,8 +41,9 @@ start_engine() {
   return 1
 }
 
+compose_missing() { ! docker compose version >/dev/null 2>&1; }
+
 build_compose_plugin() {
-  if docker compose version >/dev/null 2>&1; then return 0; fi
   if ! command -v go >/dev/null 2>&1; then log "docker compose is missing and go is not installed"; return 1; fi
   log "building docker compose ${COMPOSE_VERSION} from github.com/docker/compose/v2 (a few minutes)"
   local module src
@@ -56,12 +57,18 @@ build_compose_plugin() {
       -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=${COMPOSE_VERSION}" \
       -o "${PLUGIN_DIR}/docker-compose" ./cmd)
   rm -rf "${src}"
-  docker compose version >/dev/null
 }
 
+# the plugin compiles (CPU) while the engine installs (network, dpkg) and starts
+compose_pid=""
+if compose_missing; then
+  build_compose_plugin &
+  compose_pid=$!
+fi
 if ! docker_answers; then
   install_engine
   start_engine
 fi
-build_compose_plugin
+if [ -n "${compose_pid}" ]; then wait "${compose_pid}"; fi
+if compose_missing; then log "docker compose is still missing"; exit 1; fi
 log "$(docker version --format 'engine {{.Server.Version}}') / $(docker compose version --short 2>/dev/null || true)"
