@@ -1,6 +1,6 @@
 """Hostile load: block rate, honest-send latency and query latency of one node, idle vs under attack.
 
-    python bench/hostile_load.py [--seconds 20] [--streams 200] [--scale 1.0]
+    python bench/hostile_load.py [--seconds 20] [--streams 200] [--scale 1.0] [--attacks rpc,grpc,...]
 
 Starts its own single-validator devnet (sprintd + cometbft, no worker) on free loopback ports in a
 temp dir, then runs two phases of --seconds each:
@@ -66,6 +66,7 @@ STREAM_CHANNELS = 10     # separate client connections the streams are spread ov
 QUERY_DEADLINE, CALL_DEADLINE = 2.0, 10.0
 GRACE_SECONDS = 8.0      # wait for a phase's honest sends to commit
 MiB = 1024 * 1024
+ATTACKS = ("rpc", "grpc", "simulate", "streams", "blobs")
 
 console = Console(width=None if sys.stdout.isatty() else 150)
 
@@ -402,23 +403,30 @@ class Attack:
     stop: threading.Event
     seconds: float
     scale: float
+    kinds: frozenset = frozenset(ATTACKS)
     tallies: Tallies = field(default_factory=Tallies)
     blob_bytes_sent: int = 0
     stream_messages: int = 0
 
     def threads(self, garbage: GarbageTxs, simulate_tx: bytes, streams: int) -> list[threading.Thread]:
+        """The attacker threads of the chosen kinds (ATTACKS)."""
+        kinds = self.kinds
+
         def thread(target, *args):
             return threading.Thread(target=target, args=(self, *args), daemon=True, name=target.__name__)
 
-        out = [thread(rpc_garbage, garbage), thread(grpc_garbage, garbage), thread(blob_flood)]
-        out += [thread(simulate_flood, simulate_tx) for _ in range(SIMULATE_THREADS)]
-        return out + ([thread(hold_streams, streams)] if streams else [])
+        out = [thread(rpc_garbage, garbage)] if "rpc" in kinds else []
+        out += [thread(grpc_garbage, garbage)] if "grpc" in kinds else []
+        out += [thread(blob_flood)] if "blobs" in kinds else []
+        out += [thread(simulate_flood, simulate_tx) for _ in range(SIMULATE_THREADS)] if "simulate" in kinds else []
+        return out + ([thread(hold_streams, streams)] if streams and "streams" in kinds else [])
 
     def rates(self) -> dict[str, float]:
         """Requests/s each attacker is paced to send (before the node slows it down)."""
         s = self.scale
-        return {"RPC broadcast": GARBAGE_RATE * s, "gRPC BroadcastTx": GARBAGE_RATE * s,
-                "Simulate": SIMULATE_THREADS * SIMULATE_RATE * s, "Blobs/Put": BLOB_RATE * s}
+        rates = {"rpc": ("RPC broadcast", GARBAGE_RATE), "grpc": ("gRPC BroadcastTx", GARBAGE_RATE),
+                 "simulate": ("Simulate", SIMULATE_THREADS * SIMULATE_RATE), "blobs": ("Blobs/Put", BLOB_RATE)}
+        return {name: rate * s for kind, (name, rate) in rates.items() if kind in self.kinds}
 
 
 # ------------------------------------------------------------------ phases
@@ -596,7 +604,8 @@ def print_report(hostile_phase: Phase, idle: dict, hostile: dict, streams: int, 
     attack = hostile_phase.attack
     console.print(summary_table(idle, hostile))
     console.print(attack_table(hostile_phase))
-    paced_rates = ", ".join(f"{k} {v:g}/s" for k, v in attack.rates().items())
+    paced_rates = ", ".join(f"{k} {v:g}/s" for k, v in attack.rates().items()) or "-"
+    streams = streams if "streams" in attack.kinds else 0
     console.print(f"attackers were paced at: {paced_rates}; {streams} streams over {STREAM_CHANNELS} "
                   f"connections ({attack.stream_messages} block messages received on them); "
                   f"{attack.blob_bytes_sent / MiB:.1f} MiB of blob data offered")
@@ -641,7 +650,8 @@ def run_bench(args, devnet, keys: dict) -> tuple:
                              watcher, traffic, progress)
             wait_for_commits("idle", watcher, traffic)
             stop = threading.Event()
-            attack = Attack(devnet.rpc_url, devnet.grpc_address, stop, args.seconds, args.scale)
+            attack = Attack(devnet.rpc_url, devnet.grpc_address, stop, args.seconds, args.scale,
+                            frozenset(args.attacks))
             threads = traffic.threads("hostile", stop, args.seconds)
             threads += attack.threads(GarbageTxs(accounts[MALLORY], sink), simulate_tx, args.streams)
             hostile = run_phase("hostile", args.seconds, devnet, threads, stop, watcher, traffic, progress, attack)
@@ -678,7 +688,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase (default 20)")
     parser.add_argument("--streams", type=int, default=200, help="SubscribeBlocks streams to hold open")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every attacker's request rate")
+    parser.add_argument("--attacks", default=",".join(ATTACKS),
+                        help=f"comma-separated subset of {','.join(ATTACKS)} (default: all at once)")
     args = parser.parse_args()
+    args.attacks = {a.strip() for a in args.attacks.split(",") if a.strip()}
+    if not args.attacks <= set(ATTACKS):
+        parser.error(f"unknown --attacks {sorted(args.attacks - set(ATTACKS))}: choose from {','.join(ATTACKS)}")
     if not 1 <= args.seconds <= 600 or not 0 <= args.streams <= 5000 or not 0 < args.scale <= 20:
         parser.error("use 1 <= --seconds <= 600, 0 <= --streams <= 5000 and 0 < --scale <= 20")
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
