@@ -3,9 +3,9 @@ health, reflection and (optionally) blobs.
 
 The server is a `grpc.aio` server running on its own event loop in a dedicated thread, so open
 server streams (SubscribeBlocks, health Watch) cost no request thread. Sync handlers (queries, the
-tx service, blobs) run in a bounded thread pool (`migration_thread_pool`); in-flight RPCs are capped
-(`maximum_concurrent_rpcs`, RESOURCE_EXHAUSTED beyond it); their `context.abort` raises as in the
-sync API (abci_app.grpc.sync_handlers). `GrpcServer` keeps the start/stop and add_* surface of
+tx service, blobs) run in a bounded thread pool (`migration_thread_pool`), a streaming one one
+message at a time, and their `context.abort` raises as in the sync API (abci_app.grpc.sync_handlers);
+in-flight RPCs are capped (`maximum_concurrent_rpcs`, RESOURCE_EXHAUSTED beyond it). `GrpcServer` keeps the start/stop and add_* surface of
 `grpc.Server`, so callers (and generated add_*_to_server helpers) need not know about the loop.
 """
 
@@ -99,11 +99,11 @@ class GrpcServer:
     # ---- the grpc.Server surface used by generated add_*_to_server helpers -------------------
 
     def add_generic_rpc_handlers(self, handlers) -> None:
-        wrapped = tuple(WrappedGenericHandler(h) for h in handlers)
+        wrapped = tuple(WrappedGenericHandler(h, self.pool) for h in handlers)
         self.call(self.aio.add_generic_rpc_handlers, wrapped)
 
     def add_registered_method_handlers(self, service_name, method_handlers) -> None:
-        wrapped = {name: wrap_method_handler(h) for name, h in method_handlers.items()}
+        wrapped = {name: wrap_method_handler(h, self.pool) for name, h in method_handlers.items()}
         self.call(self.aio.add_registered_method_handlers, service_name, wrapped)
 
     def add_insecure_port(self, address: str) -> int:

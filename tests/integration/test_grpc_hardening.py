@@ -304,3 +304,40 @@ def test_sync_handler_abort_stops_the_handler():
         assert after_abort == []
     finally:
         server.stop(0).wait(10)
+
+
+def test_sync_streams_hold_no_thread_between_messages_and_close_when_cancelled():
+    """Sync generator handlers (the blob service's Get) on 2 threads: 6 slow readers hold none of
+    them, a unary call still answers, and cancelled streams close their generators."""
+    from abci_app.grpc.server import GrpcServer
+
+    closed = []
+
+    def chunks(request, context):
+        try:
+            for _ in range(1000):
+                yield b"x" * (1 << 20)  # far more than HTTP/2 flow control lets through unread
+        finally:
+            closed.append(1)
+
+    server = GrpcServer(GrpcLimits(worker_threads=2))
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("test.Sync", {
+        "Chunks": grpc.unary_stream_rpc_method_handler(chunks),
+        "Echo": grpc.unary_unary_rpc_method_handler(lambda request, context: request)}),))
+    address = f"127.0.0.1:{free_port()}"
+    server.add_insecure_port(address)
+    server.start()
+    try:
+        with grpc.insecure_channel(address, options=[("grpc.max_receive_message_length", 8 << 20)]) as channel:
+            streams = [channel.unary_stream("/test.Sync/Chunks")(b"", timeout=60) for _ in range(6)]
+            assert all(len(next(s)) == 1 << 20 for s in streams)
+            assert channel.unary_unary("/test.Sync/Echo")(b"ping", timeout=DEADLINE) == b"ping"
+            for stream in streams:
+                stream.cancel()
+            deadline = time.monotonic() + 10
+            while len(closed) < 6 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert len(closed) == 6, "cancelled streams left their generators open"
+            assert channel.unary_unary("/test.Sync/Echo")(b"again", timeout=DEADLINE) == b"again"
+    finally:
+        server.stop(0).wait(10)
