@@ -86,6 +86,8 @@ def init(validators, output_dir, chain_id, hostnames, base_port, grpc_port, ip_p
     if info["mode"] == "compose":
         lines.append(f"docker compose file: {Path(info['dir']) / info['compose_file']} "
                      "(or the repository's docker-compose.yml with --output ./testnet)")
+        lines.append("images: scripts/build_images.sh (sprintchain-node:local, sprintchain-worker:local), "
+                     "then: docker compose up -d")
     else:
         lines.append(f"start it with: sprintd testnet start {info['dir']}")
     lines.append(NOTE)
