@@ -6,7 +6,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def render(app) -> str:
+def render(app, extra=None) -> str:
+    """Prometheus text for `app`'s counters, plus the lines `extra()` returns (other components)."""
     stats = app.stats
     lines = [
         "# TYPE sprint_block_height gauge", f"sprint_block_height {app.height}",
@@ -15,11 +16,13 @@ def render(app) -> str:
         "# TYPE sprint_check_tx_total counter", f"sprint_check_tx_total {stats['check_tx']}",
         "# TYPE sprint_check_tx_rejected_total counter", f"sprint_check_tx_rejected_total {stats['check_tx_rejected']}",
     ]
+    if extra is not None:
+        lines.extend(extra())
     return "\n".join(lines) + "\n"
 
 
 class MetricsServer:
-    def __init__(self, app, address: str):
+    def __init__(self, app, address: str, extra=None):
         host, _, port = address.rpartition(":")
         app_ref = app
 
@@ -28,7 +31,7 @@ class MetricsServer:
                 if self.path != "/metrics":
                     self.send_error(404, "try /metrics")
                     return
-                body = render(app_ref).encode()
+                body = render(app_ref, extra).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain; version=0.0.4")
                 self.send_header("Content-Length", str(len(body)))

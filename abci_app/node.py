@@ -64,7 +64,7 @@ def run_node(home: str) -> None:
     log.info("node starting home=%s height=%d chain_id=%s", home, app.height, app.chain_id or "-")
     grpc_server = build_grpc_server(app, CometRpc(cfg.rpc_url), cfg.grpc_address,
                                     blob_store=BlobStore.for_home(home), limits=cfg.grpc_limits())
-    metrics = MetricsServer(app, cfg.metrics_address) if cfg.metrics_address else None
+    metrics = MetricsServer(app, cfg.metrics_address, grpc_server.metrics_lines) if cfg.metrics_address else None
     grpc_server.start()
     if metrics:
         metrics.start()

@@ -57,6 +57,8 @@ class GrpcServer:
         self._stop_lock = threading.Lock()
         self._stopping: threading.Event | None = None
         self._on_close: list = []
+        self.events = None  # the EventsService and TxService, set by build_grpc_server (for metrics)
+        self.tx_service = None
         self._thread = threading.Thread(target=self._run_loop, name="grpc-loop", daemon=True)
         self._thread.start()
         self.aio = self.call(self._create)
@@ -91,6 +93,17 @@ class GrpcServer:
     def run(self, coro):
         """Run a coroutine on the loop and wait for its result."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=CALL_TIMEOUT)
+
+    def metrics_lines(self) -> list[str]:
+        """Prometheus lines: open block streams and what the caps refused."""
+        limiter, tx_service = self.events.limiter, self.tx_service
+        return [
+            "# TYPE sprint_grpc_block_streams_open gauge", f"sprint_grpc_block_streams_open {limiter.open_streams}",
+            "# TYPE sprint_grpc_block_streams_refused_total counter",
+            f"sprint_grpc_block_streams_refused_total {limiter.refused}",
+            "# TYPE sprint_grpc_simulations_refused_total counter",
+            f"sprint_grpc_simulations_refused_total {tx_service.simulations_refused}",
+        ]
 
     def on_close(self, callback) -> None:
         """Call `callback()` once the server has stopped."""
@@ -177,7 +190,8 @@ def build_grpc_server(app, rpc, address: str, max_workers: int | None = None, bl
 
 def _register_services(server: GrpcServer, app, rpc, address: str, blob_store) -> None:
     server.add_generic_rpc_handlers(query_handlers(app))
-    tx_grpc.add_ServiceServicer_to_server(TxService(app, rpc, server.limits.max_concurrent_simulations), server)
+    server.tx_service = TxService(app, rpc, server.limits.max_concurrent_simulations)
+    tx_grpc.add_ServiceServicer_to_server(server.tx_service, server)
     consensus_grpc.add_QueryServicer_to_server(ConsensusQuery(app), server)
     limiter = StreamLimiter(server.limits.max_streams_per_client, server.limits.max_streams_total)
     events = EventsService(app, server.loop, limiter)

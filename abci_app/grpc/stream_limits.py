@@ -31,6 +31,7 @@ class StreamLimiter:
         self.total = total
         self._open: dict[str, int] = {}
         self._count = 0
+        self.refused = 0  # streams refused since start (a metric)
         self._lock = threading.Lock()
 
     @property
@@ -41,10 +42,12 @@ class StreamLimiter:
         """Take a slot for `client`; None on success, else the refusal message."""
         with self._lock:
             if self._count >= self.total:
+                self.refused += 1
                 return (f"too many open block streams on this node ({self.total}); "
                         "close unused streams or retry later")
             held = self._open.get(client, 0)
             if held >= self.per_client:
+                self.refused += 1
                 return (f"too many open block streams from {client} ({self.per_client} per client); "
                         "reuse one stream per process")
             self._open[client] = held + 1

@@ -34,12 +34,14 @@ class TxService(service_pb2_grpc.ServiceServicer):
         self.app = app
         self.rpc = rpc
         self._simulations = threading.BoundedSemaphore(max_simulations)
+        self.simulations_refused = 0  # a metric
 
     def Simulate(self, request, context):
         tx_bytes = request.tx_bytes or (request.tx.SerializeToString() if request.HasField("tx") else b"")
         if not tx_bytes:
             abort(context, grpc.StatusCode.INVALID_ARGUMENT, "empty tx: set tx_bytes")
         if not self._simulations.acquire(blocking=False):
+            self.simulations_refused += 1
             abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, "too many concurrent simulations, retry")
         try:
             outcome = self.app.simulate(tx_bytes)

@@ -19,6 +19,7 @@ from tendermint.abci import types_pb2 as abci
 
 from abci_app.grpc.limits import GrpcLimits
 from abci_app.grpc.server import build_grpc_server
+from abci_app.metrics import render
 from abci_app.ports import free_port
 from chain.query import MAX_MESSAGE_CHARS
 from chain.store.memory import MemoryDB
@@ -135,6 +136,9 @@ def test_per_client_stream_cap_is_resource_exhausted_and_frees_on_close():
             err = _rpc_error(lambda: next(extra))
             assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
             assert "too many open block streams from 127.0.0.1 (3 per client)" in err.details()
+            metrics = render(app, server.metrics_lines)
+            assert "sprint_grpc_block_streams_open 3\n" in metrics
+            assert "sprint_grpc_block_streams_refused_total 1\n" in metrics
             streams[0].cancel()
             _wait_open(server, 2)
             assert next(_open_streams(channel, 1)[0]).height == 1  # the freed slot is usable again
@@ -198,6 +202,7 @@ def test_simulate_concurrency_is_capped_and_queries_keep_answering():
                 tx_s.SimulateRequest(tx_bytes=tx), timeout=DEADLINE))
             assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
             assert "too many concurrent simulations, retry" in err.details()
+            assert "sprint_grpc_simulations_refused_total 1\n" in render(app, server.metrics_lines)
             _balance_latencies(channel, keys[0].bech32, 5)
         gate.release.set()
         for thread in threads:
