@@ -38,6 +38,8 @@ from abci_app.grpc.tx_service import TxService
 log = logging.getLogger("sprint.grpc")
 
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+KEEPALIVE_MS = 60_000
+KEEPALIVE_TIMEOUT_MS = 20_000
 CALL_TIMEOUT = 30.0  # bounds each hop onto the loop thread
 DRAIN_SECONDS = 2.0  # after stop, how long sync handlers get to finish before the loop closes
 
@@ -68,7 +70,12 @@ class GrpcServer:
             migration_thread_pool=self.pool,
             maximum_concurrent_rpcs=self.limits.max_concurrent_rpcs,
             options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)],
+                     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                     # ping idle connections, so a client that vanished (no FIN) has its streams
+                     # cancelled and their slots under the stream caps freed within ~1.5 min
+                     ("grpc.keepalive_time_ms", KEEPALIVE_MS),
+                     ("grpc.keepalive_timeout_ms", KEEPALIVE_TIMEOUT_MS),
+                     ("grpc.http2.max_pings_without_data", 0)],
         )
 
     def _run_loop(self) -> None:
