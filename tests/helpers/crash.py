@@ -33,12 +33,13 @@ def kill9(proc: subprocess.Popen | None) -> None:
         proc.wait(timeout=10)
 
 
-def start_node(devnet: DevnetProcesses, abci_timeout: float = 60) -> None:
-    """(Re)start `sprintd start` for the devnet's home and wait for its ABCI port."""
+def start_node(devnet: DevnetProcesses, abci_timeout: float = 60, env: dict | None = None) -> None:
+    """(Re)start `sprintd start` for the devnet's home (extra environment `env`, e.g. fault points)
+    and wait for its ABCI port."""
     from abci_app.devnet_runner import _split_host_port, port_open
 
     argv = [devnet.python, "-m", "abci_app.cli.main", "start", "--home", str(devnet.home)]
-    devnet.node = devnet._spawn(argv, devnet.node_log, env=_child_env())
+    devnet.node = devnet._spawn(argv, devnet.node_log, env={**_child_env(), **(env or {})})
     host, port = _split_host_port(devnet.abci_address)
     deadline = time.monotonic() + abci_timeout
     while not port_open(host, port):  # CometBFT may be down here: only the node must be alive
