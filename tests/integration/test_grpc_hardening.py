@@ -346,3 +346,22 @@ def test_sync_streams_hold_no_thread_between_messages_and_close_when_cancelled()
             assert channel.unary_unary("/test.Sync/Echo")(b"again", timeout=DEADLINE) == b"again"
     finally:
         server.stop(0).wait(10)
+
+
+def test_bind_failure_is_a_clear_error_and_leaves_nothing_running():
+    import socket
+
+    from abci_app.grpc.server import GrpcBindError
+
+    app, _ = _app()
+    listeners, threads = len(app.commit_listeners), threading.active_count()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        address = f"127.0.0.1:{busy.getsockname()[1]}"
+        with pytest.raises(GrpcBindError, match=f"cannot listen for gRPC on {address}"):
+            build_grpc_server(app, None, address)
+    deadline = time.monotonic() + 10
+    while threading.active_count() > threads and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert threading.active_count() == threads and len(app.commit_listeners) == listeners
