@@ -443,13 +443,14 @@ class Snapshot:
     cpu_comet: float
     cpu_bench: float
     blob_bytes: int
+    load_1min: float
 
     @classmethod
     def take(cls, devnet) -> "Snapshot":
         node, comet = devnet.node.pid, devnet.cometbft.pid
         return cls(time.monotonic(), time.time(), rss_bytes(node) or 0, rss_bytes(comet) or 0,
                    cpu_seconds(node) or 0.0, cpu_seconds(comet) or 0.0, time.process_time(),
-                   dir_bytes(devnet.home / "data" / "blobs"))
+                   dir_bytes(devnet.home / "data" / "blobs"), os.getloadavg()[0])
 
 
 @dataclass
@@ -533,7 +534,7 @@ def phase_metrics(phase: Phase, watcher: BlockWatcher, traffic: HonestTraffic) -
         "q_outcomes": Counter(o for _, o in queries),
         "rss_node": (b.rss_node, a.rss_node), "rss_comet": (b.rss_comet, a.rss_comet),
         "cpu": (cpu(a.cpu_node - b.cpu_node), cpu(a.cpu_comet - b.cpu_comet), cpu(a.cpu_bench - b.cpu_bench)),
-        "blob_bytes": a.blob_bytes,
+        "blob_bytes": a.blob_bytes, "load": a.load_1min,
     }
 
 
@@ -581,6 +582,8 @@ def summary_table(idle: dict, hostile: dict) -> Table:
     table.add_row("blobs on disk at phase end MiB", _mib(idle["blob_bytes"]), _mib(hostile["blob_bytes"]), "", "", "")
     table.add_row("CPU % of a core: sprintd / cometbft / bench",
                   *(" / ".join(f"{c:.0f}" for c in m["cpu"]) for m in (idle, hostile)), "", "", "")
+    table.add_row(f"machine load average (1 min, {os.cpu_count()} cores) at phase end",
+                  f"{idle['load']:.1f}", f"{hostile['load']:.1f}", "", "", "")
     return table
 
 
@@ -612,6 +615,10 @@ def print_report(hostile_phase: Phase, idle: dict, hostile: dict, streams: int, 
     console.print(f"honest load in both phases: {len(HONEST)} accounts x {HONEST_RATE:g} sends/s via CometBFT RPC, "
                   f"{QUERY_RATE:g} gRPC Balance queries/s (deadline {QUERY_DEADLINE:g} s); "
                   f"query outcomes under attack: {dict(hostile['q_outcomes'])}")
+    busy = max(idle["load"], hostile["load"])
+    if busy > (os.cpu_count() or 1):
+        console.print(f"[yellow]the machine was busy with other work (load average {busy:.1f} on {os.cpu_count()} "
+                      "cores): latencies and block rates include that contention[/]")
     if rejected:
         console.print(f"honest sends CheckTx refused (phase, outcome): {dict(rejected)}")
 
