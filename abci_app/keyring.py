@@ -207,21 +207,30 @@ def secure_keyring_directory(directory: Path) -> None:
     KeyringError (with the fix) when it is loose and cannot be tightened. Missing folder: no-op."""
     if not directory.is_dir():
         return
-    files = [p for p in directory.iterdir() if not p.is_symlink() and p.is_file()]
-    loose = [(path, mode, 0o700) for path, mode in [(directory, _loose(directory))] if mode is not None]
-    loose += [(path, mode, 0o600) for path in files if (mode := _loose(path)) is not None]
     try:
+        loose = _loose_paths(directory)
         for path, _, wanted in loose:
             os.chmod(path, wanted)
     except OSError as err:
         raise KeyringError(
-            f"keyring folder {directory} is accessible to other users and its permissions cannot be "
+            f"keyring folder {directory} may be accessible to other users and its permissions cannot be "
             f"tightened ({err.strerror}); fix it with: chmod 700 {directory} && chmod 600 {directory}/*"
         ) from None
     if loose:
         was = ", ".join(f"{path.name} {mode:04o}" for path, mode, _ in loose)
         log.warning("keyring permissions tightened to owner-only (folder 0700, files 0600) path=%s was: %s",
                     directory, was)
+
+
+def _loose_paths(directory: Path) -> list[tuple[Path, int, int]]:
+    """(path, current mode, wanted mode) for the folder and its files that others can access."""
+    loose = []
+    if (mode := _loose(directory)) is not None:
+        loose.append((directory, mode, 0o700))
+    for path in sorted(directory.iterdir()):
+        if not path.is_symlink() and path.is_file() and (mode := _loose(path)) is not None:
+            loose.append((path, mode, 0o600))
+    return loose
 
 
 def _read_json(path: Path) -> dict:

@@ -62,13 +62,13 @@ def run_node(home: str) -> None:
     db = open_db(cfg, home)
     app = App(db, sync_writes=cfg.sync_writes)
     log.info("node starting home=%s height=%d chain_id=%s", home, app.height, app.chain_id or "-")
+    limits = cfg.grpc_limits()
     grpc_server = build_grpc_server(app, CometRpc(cfg.rpc_url), cfg.grpc_address,
-                                    blob_store=BlobStore.for_home(home), limits=cfg.grpc_limits())
+                                    blob_store=BlobStore.for_home(home), limits=limits)
     metrics = MetricsServer(app, cfg.metrics_address, grpc_server.metrics_lines) if cfg.metrics_address else None
     grpc_server.start()
     if metrics:
         metrics.start()
-    limits = cfg.grpc_limits()
     log.info("grpc listening addr=%s threads=%d max_rpcs=%d max_streams=%d per_client=%d", cfg.grpc_address,
              limits.worker_threads, limits.max_concurrent_rpcs, limits.max_streams_total,
              limits.max_streams_per_client)
