@@ -60,11 +60,13 @@ def run_node(home: str) -> None:
     except (FileNotFoundError, NodeConfigError) as err:
         raise NodeStartError(str(err)) from err
     db = open_db(cfg, home)
-    app = App(db, sync_writes=cfg.sync_writes)
+    app = App(db, sync_writes=cfg.sync_writes, query_history=cfg.query_history,
+              sig_cache_bytes=cfg.sig_cache_bytes)
     log.info("node starting home=%s height=%d chain_id=%s", home, app.height, app.chain_id or "-")
     limits = cfg.grpc_limits()
     grpc_server = build_grpc_server(app, CometRpc(cfg.rpc_url), cfg.grpc_address,
-                                    blob_store=BlobStore.for_home(home), limits=limits)
+                                    blob_store=BlobStore.for_home(home), limits=limits,
+                                    blob_limits=cfg.blob_limits())
     metrics = MetricsServer(app, cfg.metrics_address, grpc_server.metrics_lines) if cfg.metrics_address else None
     grpc_server.start()
     if metrics:

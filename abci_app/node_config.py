@@ -6,10 +6,14 @@ import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from abci_app.blobs.limits import BlobLimits
 from abci_app.grpc.limits import GrpcLimits
 
 APP_TOML = "config/app.toml"
 _GRPC_DEFAULTS = GrpcLimits()
+_BLOB_DEFAULTS = BlobLimits()
+_NON_NEGATIVE = ("query_history", "blob_min_uploader_balance", "blob_min_free_bytes")
+_POSITIVE = ("sig_cache_bytes", "blob_per_uploader_bytes", "blob_total_bytes", "blob_max_concurrent_puts")
 
 
 class NodeConfigError(ValueError):
@@ -32,6 +36,16 @@ class NodeConfig:
     grpc_max_streams_per_client: int = _GRPC_DEFAULTS.max_streams_per_client
     grpc_max_streams_total: int = _GRPC_DEFAULTS.max_streams_total
     grpc_max_concurrent_simulations: int = _GRPC_DEFAULTS.max_concurrent_simulations
+    # Queries may read this many recent heights (ABCI Query height, gRPC x-cosmos-block-height).
+    query_history: int = 100
+    # Memory for verified signatures kept between CheckTx and FinalizeBlock.
+    sig_cache_bytes: int = 16 * 1024 * 1024
+    # Blob uploads (abci_app.blobs.limits.BlobLimits documents each).
+    blob_min_uploader_balance: int = _BLOB_DEFAULTS.min_uploader_balance
+    blob_per_uploader_bytes: int = _BLOB_DEFAULTS.per_uploader_bytes
+    blob_total_bytes: int = _BLOB_DEFAULTS.total_bytes
+    blob_min_free_bytes: int = _BLOB_DEFAULTS.min_free_bytes
+    blob_max_concurrent_puts: int = _BLOB_DEFAULTS.max_concurrent_puts
 
     @classmethod
     def load(cls, home: str | Path) -> "NodeConfig":
@@ -43,9 +57,25 @@ class NodeConfig:
         config = cls(**known)
         try:
             config.grpc_limits()
+            config.check_sizes()
         except ValueError as err:
             raise NodeConfigError(f"{path}: {err}") from err
         return config
+
+    def check_sizes(self) -> None:
+        """ValueError naming the key when a size or count setting is out of range."""
+        for key in _NON_NEGATIVE + _POSITIVE:
+            value = getattr(self, key)
+            low = 0 if key in _NON_NEGATIVE else 1
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{key} must be an integer >= {low}, got {value!r}")
+
+    def blob_limits(self) -> BlobLimits:
+        """The blob upload limits set here (other BlobLimits fields keep their defaults)."""
+        return BlobLimits(
+            min_uploader_balance=self.blob_min_uploader_balance, per_uploader_bytes=self.blob_per_uploader_bytes,
+            total_bytes=self.blob_total_bytes, min_free_bytes=self.blob_min_free_bytes,
+            max_concurrent_puts=self.blob_max_concurrent_puts)
 
     def grpc_limits(self) -> GrpcLimits:
         """The gRPC server caps set here (ValueError when one is not a positive integer)."""

@@ -30,6 +30,7 @@ from chain.query import QueryError
 from chain.runtx import Mode, TxOutcome, TxRunner
 from chain.store import meta
 from chain.store.cache import CacheStore
+from chain.tx.ante import DEFAULT_SIG_CACHE_BYTES, SignatureCache
 from chain.tx.limits import BlockGasMeter, BlockLimits, check_tx_gas, clamp_int64
 
 log = logging.getLogger("sprint.app")
@@ -58,7 +59,8 @@ class PendingCommit:
 class App:
     """The sprintchain state machine. Thread-safe: every entry point takes the app lock."""
 
-    def __init__(self, db, sync_writes: bool = True, query_history: int = DEFAULT_QUERY_HISTORY):
+    def __init__(self, db, sync_writes: bool = True, query_history: int = DEFAULT_QUERY_HISTORY,
+                 sig_cache_bytes: int = DEFAULT_SIG_CACHE_BYTES):
         self.db = db
         self.sync_writes = sync_writes
         self.query_history = max(0, query_history)
@@ -67,7 +69,9 @@ class App:
         self.keepers = registry.build_keepers()
         self.router = registry.build_router()
         self.queries = registry.build_query_router()
-        self.runner = TxRunner(self.keepers, self.router)
+        self.runner = TxRunner(self.keepers, self.router, SignatureCache(max_bytes=sig_cache_bytes))
+        # Extra ABCI query paths served by the node process (e.g. the tx service), path -> fn(data, height)
+        self.node_queries: dict = {}
         self.height = meta.read_height(db)
         self.app_hash = meta.read_app_hash(db)
         self.chain_id = meta.read_chain_id(db)
@@ -321,7 +325,11 @@ class App:
         height = self._view[1]
         try:
             store, height = self.view_at(req.height)
-            value = self.queries.query_bytes(req.path, req.data, store, self.keepers)
+            node_query = self.node_queries.get(req.path)
+            if node_query is not None:
+                value = node_query(req.data, height)
+            else:
+                value = self.queries.query_bytes(req.path, req.data, store, self.keepers)
         except QueryError as err:
             return _query_error(err, height)
         return abci.ResponseQuery(code=0, value=value, height=height)

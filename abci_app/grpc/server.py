@@ -178,7 +178,7 @@ def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
 
 
 def build_grpc_server(app, rpc, address: str, max_workers: int | None = None, blob_store=None,
-                      limits: GrpcLimits | None = None) -> GrpcServer:
+                      limits: GrpcLimits | None = None, blob_limits=None) -> GrpcServer:
     """Create (not start) the server bound to `address`; with a `blob_store` (abci_app.blobs.store.BlobStore)
     it also serves sprint.blobs.v1.Blobs, fetching missing blobs from the committed hosts' endpoints.
     `max_workers` (kept for callers of the old thread-pool server) overrides limits.worker_threads."""
@@ -187,7 +187,7 @@ def build_grpc_server(app, rpc, address: str, max_workers: int | None = None, bl
         limits = dataclasses.replace(limits, worker_threads=max_workers)
     server = GrpcServer(limits)
     try:
-        _register_services(server, app, rpc, address, blob_store)
+        _register_services(server, app, rpc, address, blob_store, blob_limits)
         _bind(server, address)
     except BaseException:
         server.stop(0).wait(5)
@@ -195,7 +195,7 @@ def build_grpc_server(app, rpc, address: str, max_workers: int | None = None, bl
     return server
 
 
-def _register_services(server: GrpcServer, app, rpc, address: str, blob_store) -> None:
+def _register_services(server: GrpcServer, app, rpc, address: str, blob_store, blob_limits=None) -> None:
     server.add_generic_rpc_handlers(query_handlers(app))
     server.tx_service = TxService(app, rpc, server.limits.max_concurrent_simulations)
     tx_grpc.add_ServiceServicer_to_server(server.tx_service, server)
@@ -209,7 +209,7 @@ def _register_services(server: GrpcServer, app, rpc, address: str, blob_store) -
     if blob_store is not None:
         from abci_app.blobs.service import add_blob_service
 
-        add_blob_service(server, blob_store, app, own_address=address)
+        add_blob_service(server, blob_store, app, own_address=address, limits=blob_limits)
         extra_services.append("sprint.blobs.v1.Blobs")
     health_servicer = health.aio.HealthServicer()  # async: Watch streams hold no thread
     server.run(health_servicer.set("", health_pb2.HealthCheckResponse.SERVING))
