@@ -84,22 +84,27 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
         first = next(request_iterator, None)
         if first is None:
             _abort(context, grpc.StatusCode.INVALID_ARGUMENT,
-                          "empty Put stream: the first chunk must name sha256 and size")
+                   "empty Put stream: the first chunk must name sha256 and size")
         name, size = self._name(first.sha256, context), first.size
         if size > self.store.max_bytes:
             _abort(context, grpc.StatusCode.INVALID_ARGUMENT,
-                          f"blob of {size} bytes exceeds the node's limit of {self.store.max_bytes} bytes")
+                   f"blob of {size} bytes exceeds the node's limit of {self.store.max_bytes} bytes")
         uploader = self._admit(first, name, size, context)
         if not self._put_slots.acquire(blocking=False):
             _abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED,
-                          f"{self.limits.max_concurrent_puts} Puts are already running on this node; retry shortly")
+                   f"{self.limits.max_concurrent_puts} Puts are already running on this node; retry shortly")
+        # Refusals are sent only after the slot and any reservation are given back, so a client
+        # that sees the status also sees the node's state settled.
+        created, problem = False, None
         try:
-            if self.store.has(name):
-                return blobs_pb2.PutResponse(sha256=name, size=size, created=False)
-            self._reserve(uploader, size, context)
-            created = self._write(first, request_iterator, uploader, context)
+            if not self.store.has(name):
+                problem = self._reserve(uploader, size)
+                if problem is None:
+                    created, problem = self._write(first, request_iterator, uploader)
         finally:
             self._put_slots.release()
+        if problem is not None:
+            _abort(context, *problem)
         log.info("blob put blob=%s size=%d uploader=%s created=%s", name[:16], size, uploader, created)
         return blobs_pb2.PutResponse(sha256=name, size=size, created=created)
 
@@ -114,16 +119,15 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
         except BlobAuthError as err:
             _abort(context, getattr(grpc.StatusCode, err.code), str(err))
 
-    def _reserve(self, uploader: str, size: int, context) -> None:
-        """Check the free-disk floor, then charge the uploader's quota (abort RESOURCE_EXHAUSTED)."""
+    def _reserve(self, uploader: str, size: int) -> tuple[grpc.StatusCode, str] | None:
+        """Check the free-disk floor, then charge the uploader's quota; the refusal, if any."""
         problem = self.disk_problem(size)
         if problem is None:
             try:
                 self.ledger.reserve(uploader, size, self.limits.per_uploader_bytes, self.limits.total_bytes)
             except QuotaError as err:
                 problem = str(err)
-        if problem is not None:
-            _abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, problem)
+        return (grpc.StatusCode.RESOURCE_EXHAUSTED, problem) if problem is not None else None
 
     def disk_problem(self, size: int) -> str | None:
         """Why storing `size` more bytes would breach the free-disk floor (None when it would not)."""
@@ -133,27 +137,31 @@ class BlobService(blobs_pb2_grpc.BlobsServicer):
                     f"of {self.limits.min_free_bytes} bytes kept for the chain database")
         return None
 
-    def _write(self, first, request_iterator, uploader: str, context) -> bool:
-        """Stream the blob into the store; the reservation is released unless it is newly stored."""
-        created = False
+    def _write(self, first, request_iterator, uploader: str) -> tuple[bool, tuple[grpc.StatusCode, str] | None]:
+        """Stream the blob into the store: (created, refusal). The reservation is given back
+        unless the blob is newly stored (also when the stream breaks off)."""
+        created, problem = False, None
         try:
-            writer = self.store.writer(first.sha256.lower(), first.size)
-            try:
-                writer.write(first.data)
-                for chunk in request_iterator:
-                    if chunk.sha256 or chunk.size or chunk.HasField("auth"):
-                        raise BlobError("sha256, size and auth belong on the first Put chunk only")
-                    writer.write(chunk.data)
-                created = writer.commit()
-            except BaseException:
-                writer.abort()
-                raise
+            created = self._stream_into_store(first, request_iterator)
         except BlobError as err:
-            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(err))
+            problem = (grpc.StatusCode.INVALID_ARGUMENT, str(err))
         finally:
             if not created:
                 self.ledger.release(uploader, first.size)
-        return created
+        return created, problem
+
+    def _stream_into_store(self, first, request_iterator) -> bool:
+        writer = self.store.writer(first.sha256.lower(), first.size)
+        try:
+            writer.write(first.data)
+            for chunk in request_iterator:
+                if chunk.sha256 or chunk.size or chunk.HasField("auth"):
+                    raise BlobError("sha256, size and auth belong on the first Put chunk only")
+                writer.write(chunk.data)
+            return writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
 
     # ------------------------------------------------------------------ Get / Stat
 
