@@ -33,7 +33,7 @@ from abci_app.grpc.limits import GrpcLimits
 from abci_app.grpc.query_service import query_handlers
 from abci_app.grpc.stream_limits import StreamLimiter
 from abci_app.grpc.sync_handlers import WrappedGenericHandler, wrap_method_handler
-from abci_app.grpc.tx_service import TxService
+from abci_app.grpc.tx_service import TxService, tx_node_queries
 
 log = logging.getLogger("sprint.grpc")
 
@@ -51,8 +51,9 @@ class GrpcBindError(RuntimeError):
 class GrpcServer:
     """A grpc.aio server on a private event loop thread, driven from ordinary threads."""
 
-    def __init__(self, limits: GrpcLimits):
+    def __init__(self, limits: GrpcLimits, interceptors=()):
         self.limits = limits
+        self._interceptors = tuple(interceptors)  # grpc.aio.ServerInterceptor, e.g. the call metrics
         self.loop = asyncio.new_event_loop()
         self.pool = ThreadPoolExecutor(max_workers=limits.worker_threads, thread_name_prefix="grpc")
         self._closed = threading.Event()
@@ -67,7 +68,7 @@ class GrpcServer:
 
     def _create(self) -> grpc.aio.Server:
         return grpc.aio.server(
-            migration_thread_pool=self.pool,
+            migration_thread_pool=self.pool, interceptors=self._interceptors,
             maximum_concurrent_rpcs=self.limits.max_concurrent_rpcs,
             options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                      ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -178,14 +179,14 @@ def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
 
 
 def build_grpc_server(app, rpc, address: str, max_workers: int | None = None, blob_store=None,
-                      limits: GrpcLimits | None = None, blob_limits=None) -> GrpcServer:
+                      limits: GrpcLimits | None = None, blob_limits=None, interceptors=()) -> GrpcServer:
     """Create (not start) the server bound to `address`; with a `blob_store` (abci_app.blobs.store.BlobStore)
     it also serves sprint.blobs.v1.Blobs, fetching missing blobs from the committed hosts' endpoints.
     `max_workers` (kept for callers of the old thread-pool server) overrides limits.worker_threads."""
     limits = limits or GrpcLimits()
     if max_workers is not None:
         limits = dataclasses.replace(limits, worker_threads=max_workers)
-    server = GrpcServer(limits)
+    server = GrpcServer(limits, interceptors)
     try:
         _register_services(server, app, rpc, address, blob_store, blob_limits)
         _bind(server, address)
@@ -199,6 +200,7 @@ def _register_services(server: GrpcServer, app, rpc, address: str, blob_store, b
     server.add_generic_rpc_handlers(query_handlers(app))
     server.tx_service = TxService(app, rpc, server.limits.max_concurrent_simulations)
     tx_grpc.add_ServiceServicer_to_server(server.tx_service, server)
+    app.node_queries.update(tx_node_queries(server.tx_service))  # CosmJS simulates through abci_query
     consensus_grpc.add_QueryServicer_to_server(ConsensusQuery(app), server)
     limiter = StreamLimiter(server.limits.max_streams_per_client, server.limits.max_streams_total)
     events = EventsService(app, server.loop, limiter)

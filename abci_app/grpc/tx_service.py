@@ -14,8 +14,11 @@ from cosmos.tx.v1beta1 import service_pb2, service_pb2_grpc
 from cosmos.tx.v1beta1.tx_pb2 import Tx, TxRaw
 from tendermint.abci import types_pb2 as abci
 
+from google.protobuf.message import DecodeError
+
 from abci_app.grpc.status import abort
 from abci_app.rpc_client import RpcError, RpcUnavailable
+from chain.query import QueryError
 from chain.tx.builder import pack_any
 
 log = logging.getLogger("sprint.grpc")
@@ -120,3 +123,41 @@ def _rpc_error_response(tx_bytes: bytes, err: RpcError) -> sdk_abci.TxResponse:
         txhash=hashlib.sha256(tx_bytes).hexdigest().upper(), code=code, codespace="sdk",
         raw_log=err.data or err.message,
     )
+
+
+# ---- the tx service behind ABCI Query (CosmJS sends Simulate and GetTx through abci_query) --------
+
+class QueryContext:
+    """The servicer context of a tx service method run for ABCI Query: `abort` raises QueryError
+    (NOT_FOUND -> not_found, any other status -> invalid_argument), which App.query reports SDK-style."""
+
+    def abort(self, code, details: str = "", trailing_metadata=()):
+        status = "not_found" if code == grpc.StatusCode.NOT_FOUND else "invalid_argument"
+        raise QueryError(status, details)
+
+    def invocation_metadata(self):
+        return ()
+
+    def set_trailing_metadata(self, metadata) -> None:
+        pass
+
+
+def _abci_query(method, request_class):
+    def handle(data: bytes, height: int) -> bytes:
+        try:
+            request = request_class.FromString(data)
+        except (DecodeError, RuntimeError, ValueError) as err:
+            raise QueryError("invalid_argument", f"cannot decode {request_class.__name__}: {err}") from err
+        return method(request, QueryContext()).SerializeToString()
+
+    return handle
+
+
+def tx_node_queries(service: TxService) -> dict:
+    """ABCI query path -> fn(request bytes, height) for `App.node_queries`: the tx service's methods
+    that read only this process (Simulate, GetTx). BroadcastTx is left out: it waits on CometBFT,
+    which must not happen inside an ABCI call."""
+    return {
+        "/cosmos.tx.v1beta1.Service/Simulate": _abci_query(service.Simulate, service_pb2.SimulateRequest),
+        "/cosmos.tx.v1beta1.Service/GetTx": _abci_query(service.GetTx, service_pb2.GetTxRequest),
+    }
