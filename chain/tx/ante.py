@@ -190,7 +190,10 @@ def _check_signer(ctx: Context, keepers, tx: DecodedTx, signer: bytes, slot, par
     if pubkey_to_address(pubkey) != signer or (stored is not None and stored != pubkey):
         raise ErrInvalidPubKey(f"pubkey does not match signer address {address}")
     ctx.gas_meter.consume(params.sig_verify_cost_secp256k1, "ante verify: secp256k1")
-    if slot.sequence != account.sequence:
+    # Simulate runs on the last committed state, which lacks the sender's txs still in the mempool:
+    # a sequence ahead of the committed one is the next tx in that queue, not a replay.
+    ahead_ok = ctx.simulate and slot.sequence > account.sequence
+    if slot.sequence != account.sequence and not ahead_ok:
         raise ErrWrongSequence(
             f"account sequence mismatch, expected {account.sequence}, got {slot.sequence}: incorrect account sequence"
         )

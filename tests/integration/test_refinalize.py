@@ -101,3 +101,13 @@ def test_simulate_gas_is_capped_at_max_tx_gas():
     assert outcome.code == 11 and "out of gas" in outcome.log
     assert outcome.gas_used <= 20000 + 10_000  # the meter stops at the first charge past the cap
     assert FEE  # the real tx would pay a fee; simulation charges none
+
+
+def test_simulate_accepts_a_sequence_ahead_of_the_committed_one_but_not_behind():
+    """A worker sends several txs per block: it simulates sequence n+1 while n is in the mempool."""
+    app = new_app(MemoryDB())
+    run_block(app, [make_send(ALICE, BOB.bech32, 1, sequence=0)])  # committed sequence is now 1
+    ahead = app.simulate(make_send(ALICE, BOB.bech32, 1, sequence=2, gas_limit=0, fee=0))
+    assert ahead.ok, ahead.log
+    behind = app.simulate(make_send(ALICE, BOB.bech32, 1, sequence=0, gas_limit=0, fee=0))
+    assert behind.code == 32 and "sequence mismatch" in behind.log
