@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import cosmpy.protos  # noqa: F401
 from tendermint.abci import types_pb2 as abci
@@ -59,8 +60,9 @@ def frame(message) -> bytes:
 class Dispatcher:
     """Maps each Request variant to the App method and wraps the answer in a Response."""
 
-    def __init__(self, app, faults: fault_points.Faults | None = None):
+    def __init__(self, app, faults: fault_points.Faults | None = None, metrics=None):
         self.app = app
+        self.metrics = metrics  # abci_app.metrics.AbciMetrics or None
         self.faults = fault_points.from_env() if faults is None else faults
         self.handlers = {
             "info": app.info,
@@ -82,7 +84,7 @@ class Dispatcher:
         handler = self.handlers.get(kind)
         try:
             if handler is not None:
-                return abci.Response(**{kind: handler(getattr(request, kind))})
+                return abci.Response(**{kind: self._call(kind, handler, getattr(request, kind))})
             return abci.Response(**{kind: _unsupported_default(kind)})
         except Exception as err:  # noqa: BLE001
             if kind in ("check_tx", "query"):
@@ -92,6 +94,18 @@ class Dispatcher:
             # stops on ResponseException, which is what we want instead of diverging.
             log.exception("abci %s failed; reporting exception to CometBFT", kind)
             return abci.Response(exception=abci.ResponseException(error=f"{kind}: {err}"))
+
+    def _call(self, kind: str, handler, request):
+        """`handler(request)`, timed for the metrics when they are on."""
+        if self.metrics is None:
+            return handler(request)
+        started = time.perf_counter()
+        answer = handler(request)
+        try:
+            self.metrics.observe(kind, request, answer, time.perf_counter() - started)
+        except Exception:  # noqa: BLE001 - a metrics bug must never become a consensus failure
+            log.exception("metrics: observing abci %s failed", kind)
+        return answer
 
     def hold_seconds(self, request: abci.Request, response: abci.Response) -> float:
         """How long to hold `response` before answering (a fault point; 0 when none is enabled)."""
@@ -122,8 +136,8 @@ def _error_answer(kind: str, err: Exception):
 class AbciServer:
     """Accepts CometBFT's connections on host:port and serves them until `stop()`."""
 
-    def __init__(self, app, host: str, port: int):
-        self.dispatcher = Dispatcher(app)
+    def __init__(self, app, host: str, port: int, metrics=None):
+        self.dispatcher = Dispatcher(app, metrics=metrics)
         self.host, self.port = host, port
         self._server: asyncio.base_events.Server | None = None
         self.connections = 0

@@ -11,7 +11,7 @@ from pathlib import Path
 from abci_app.abci_server import AbciServer
 from abci_app.blobs.store import BlobStore
 from abci_app.grpc.server import build_grpc_server
-from abci_app.metrics import MetricsServer
+from abci_app.metrics import MetricsBindError, NodeMetrics, RegistryServer
 from abci_app.node_config import NodeConfig, NodeConfigError
 from abci_app.rpc_client import CometRpc
 from chain.app import App
@@ -64,18 +64,23 @@ def run_node(home: str) -> None:
               sig_cache_bytes=cfg.sig_cache_bytes)
     log.info("node starting home=%s height=%d chain_id=%s", home, app.height, app.chain_id or "-")
     limits = cfg.grpc_limits()
+    node_metrics = NodeMetrics(app) if cfg.metrics_address else None
+    blob_store = BlobStore.for_home(home)
     grpc_server = build_grpc_server(app, CometRpc(cfg.rpc_url), cfg.grpc_address,
-                                    blob_store=BlobStore.for_home(home), limits=limits,
-                                    blob_limits=cfg.blob_limits())
-    metrics = MetricsServer(app, cfg.metrics_address, grpc_server.metrics_lines) if cfg.metrics_address else None
+                                    blob_store=blob_store, limits=limits,
+                                    blob_limits=cfg.blob_limits(),
+                                    interceptors=node_metrics.interceptors() if node_metrics else ())
+    metrics = _metrics_server(node_metrics, grpc_server, blob_store, cfg.metrics_address) if node_metrics else None
     grpc_server.start()
     if metrics:
         metrics.start()
+        log.info("metrics listening addr=%s/metrics", cfg.metrics_address)
     log.info("grpc listening addr=%s threads=%d max_rpcs=%d max_streams=%d per_client=%d", cfg.grpc_address,
              limits.worker_threads, limits.max_concurrent_rpcs, limits.max_streams_total,
              limits.max_streams_per_client)
     try:
-        asyncio.run(_serve_abci(app, *split_host_port(cfg.abci_address)))
+        asyncio.run(_serve_abci(app, *split_host_port(cfg.abci_address),
+                                metrics=node_metrics.abci if node_metrics else None))
     finally:
         grpc_server.stop(grace=1).wait(2)
         if metrics:
@@ -84,8 +89,19 @@ def run_node(home: str) -> None:
         log.info("node stopped height=%d", app.height)
 
 
-async def _serve_abci(app: App, host: str, port: int) -> None:
-    server = AbciServer(app, host, port)
+def _metrics_server(node_metrics: NodeMetrics, grpc_server, blob_store, address: str) -> RegistryServer:
+    """The Prometheus endpoint (not started) for the node's metrics, gRPC caps and blob store."""
+    node_metrics.watch_grpc(grpc_server)
+    node_metrics.watch_blob_store(blob_store)
+    try:
+        return RegistryServer(node_metrics.registry, address)
+    except MetricsBindError as err:
+        grpc_server.stop(0).wait(2)
+        raise NodeStartError(f"{err} (metrics_address in app.toml)") from err
+
+
+async def _serve_abci(app: App, host: str, port: int, metrics=None) -> None:
+    server = AbciServer(app, host, port, metrics=metrics)
     try:
         await server.start()
     except OSError as err:
