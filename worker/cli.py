@@ -31,13 +31,15 @@ def cli() -> None:
 @click.option("--cheat", default=None, hidden=True,
               help="TEST ONLY: 'fabricate', 'inflate N%', 'smaller-model' or 'prefill' - "
                    "to show that validators catch cheats.")
+@click.option("--metrics-address", default=None, envvar="SPRINT_WORKER_METRICS_ADDRESS", metavar="HOST:PORT",
+              help="Serve Prometheus metrics at http://HOST:PORT/metrics (default: off; no HOST = 127.0.0.1).")
 def start(home, key_name, keyring_backend, node, chain_id, max_blocks, threads, device, state_file,
-          no_inference, inference_dtype, cheat) -> None:
+          no_inference, inference_dtype, cheat, metrics_address) -> None:
     """Take part in the Sprint (commit/reveal seed shares, search and submit nonces, validate peers)
     and in inference (execute drawn jobs, spot-check and re-verify others' results)."""
     # first of all: a SIGTERM during startup (torch import, connecting) must not be lost
     stoppable(lambda stop: _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, threads,
-                                  device, state_file, no_inference, inference_dtype, cheat))
+                                  device, state_file, no_inference, inference_dtype, cheat, metrics_address))
 
 
 def stoppable(body) -> None:
@@ -51,7 +53,7 @@ def stoppable(body) -> None:
 
 
 def _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, threads, device, state_file,
-           no_inference, inference_dtype, cheat) -> None:
+           no_inference, inference_dtype, cheat, metrics_address=None) -> None:
     from abci_app.client import NodeError
     from abci_app.keyring import Keyring, KeyringError
     from worker.agent.cheat import parse_cheat
@@ -72,7 +74,8 @@ def _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, th
             raise CliError(f"worker account {identity.address} has no funds on chain; send it some usprint first")
         click.echo(f"worker {identity.address} connected to {client.node.address}, balance {client.balance()}usprint")
         _run_agent(client, key, identity.chain_id, home, state_file, cheat_mode, threads, device, max_blocks,
-                   inference=not no_inference, inference_dtype=inference_dtype, stop=stop)
+                   inference=not no_inference, inference_dtype=inference_dtype, stop=stop,
+                   metrics_address=metrics_address)
     except NodeError as err:
         raise CliError(str(err)) from err
     finally:
@@ -83,11 +86,13 @@ SPRINT_CHEATS = ("fabricate", "inflate")
 
 
 def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, max_blocks, *,
-               inference: bool = True, inference_dtype: str = "auto", stop: "StopOnSigterm") -> None:
+               inference: bool = True, inference_dtype: str = "auto", stop: "StopOnSigterm",
+               metrics_address: str | None = None) -> None:
     from pathlib import Path
 
     from worker.agent.follower import BlockFollower
     from worker.agent.sprint_agent import NotAHost, SprintAgent
+    from worker.metrics import WorkerMetrics
     from worker.torch_setup import choose_device
 
     try:
@@ -98,7 +103,7 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
     try:
         sprint_cheat = cheat if cheat is not None and cheat.mode in SPRINT_CHEATS else None
         agent = SprintAgent(client.node, key, chain_id, state_path, cheat=sprint_cheat, device=device,
-                            echo=lambda text: click.echo(text))
+                            echo=lambda text: click.echo(text), metrics=WorkerMetrics())
     except NotAHost as err:
         raise CliError(str(err)) from err
     if cheat is not None:
@@ -117,9 +122,27 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
     elif cheat is not None and cheat.mode not in SPRINT_CHEATS:
         raise CliError(f"--cheat {cheat.mode} is an inference cheat; it needs inference (drop --no-inference)")
     click.echo(f"host {agent.operator} on {device}; state in {state_path}")
-    follower = BlockFollower(client.node.address)
-    follower.start()
-    follow(agent, follower, max_blocks, stop)
+    metrics_server = _serve_metrics(agent.metrics, metrics_address) if metrics_address else None
+    try:
+        follower = BlockFollower(client.node.address)
+        follower.start()
+        follow(agent, follower, max_blocks, stop)
+    finally:
+        if metrics_server is not None:
+            metrics_server.stop()
+
+
+def _serve_metrics(metrics, address: str):
+    """Serve the worker's metrics at http://address/metrics (a daemon thread; `stop()` it)."""
+    from abci_app.metrics import MetricsBindError
+    from worker.metrics import serve
+
+    try:
+        server = serve(metrics, address)
+    except MetricsBindError as err:
+        raise CliError(f"{err} (--metrics-address)") from err
+    click.echo(f"metrics at http://{address}/metrics")
+    return server
 
 
 class StopOnSigterm:

@@ -40,6 +40,7 @@ from chain.tx.crypto import decode_address
 from worker.agent import duties
 from worker.agent.inference_state import MAX_ATTEMPTS, InferenceState, SecretState, Sent
 from worker.agent.state import InFlight
+from worker.metrics import WorkerMetrics
 
 log = logging.getLogger("sprint.worker.inference")
 
@@ -156,8 +157,9 @@ class InferenceAgent:
     """Per-block inference work of one host. `runtime` executes and checks jobs (TorchRuntime)."""
 
     def __init__(self, view, sender, operator: str, worker: str, state: InferenceState, runtime, *,
-                 put_blob: Callable[[bytes], str] | None = None, echo=print):
+                 put_blob: Callable[[bytes], str] | None = None, echo=print, metrics: WorkerMetrics | None = None):
         self.view, self.sender, self.operator, self.worker = view, sender, operator, worker
+        self.metrics = metrics if metrics is not None else WorkerMetrics()
         self.state, self.runtime, self.echo = state, runtime, echo
         self.put_blob = put_blob
         self.new_secret: Callable[[], bytes] = lambda: os.urandom(32)
@@ -235,10 +237,12 @@ class InferenceAgent:
                                                     self.params.top_logprobs)
             except Exception as err:  # a bad prompt blob or model: report, try again next block
                 self.echo(f"jobs {[j.id for j in group]}: cannot execute ({err})")
+                self.metrics.job("execute", ok=False, count=len(group))
                 continue
             elapsed = (time.monotonic() - started) / len(group)
             for job, result in zip(group, results):
                 self.executed += 1
+                self.metrics.job("execute")
                 self.echo(f"job {job.id} executed in {elapsed:.2f}s, {len(result.output_tokens)} tokens")
                 out.append((job.id, "result", result_message(self.worker, job, result,
                                                              self.params.max_inline_result_bytes, self._put_blob)))
@@ -261,7 +265,7 @@ class InferenceAgent:
             if out and done():
                 self.waiting = True
                 break
-            outcome = self._check(job)
+            outcome = self._check(job, "vote")
             if outcome is not None:
                 self.voted += 1
                 self.echo(f"re-verified job {job.id} of {job.executor}: {_verdict(outcome)}")
@@ -289,12 +293,15 @@ class InferenceAgent:
                 out.append((job.id, "check", verdict_message(self.worker, job.id, outcome)))
         return out
 
-    def _check(self, job) -> Outcome | None:
+    def _check(self, job, action: str = "check") -> Outcome | None:
         try:
-            return self.runtime.check(job, self.runtime.model_info(self.view, job.model), self.params.top_logprobs)
+            outcome = self.runtime.check(job, self.runtime.model_info(self.view, job.model), self.params.top_logprobs)
         except Exception as err:  # missing blob, malformed result: try again next block
             self.echo(f"job {job.id}: cannot check ({err})")
+            self.metrics.job(action, ok=False)
             return None
+        self.metrics.job(action)
+        return outcome
 
     # ------------------------------------------------------------------ sending
 
@@ -401,6 +408,7 @@ def attach(sprint_agent, node_address: str, sprint_state_path: str | Path, *, de
     agent = InferenceAgent(sprint_agent.view, sprint_agent.sender, sprint_agent.operator, sprint_agent.worker,
                            InferenceState.load(state_path_for(sprint_state_path)), runtime,
                            put_blob=lambda data: blob_client.put(node_address, data, signer=sprint_agent.sender.key,
-                                                                 chain_id=sprint_agent.sender.chain_id), echo=echo)
+                                                                 chain_id=sprint_agent.sender.chain_id), echo=echo,
+                           metrics=sprint_agent.metrics)
     sprint_agent.inference = agent
     return agent

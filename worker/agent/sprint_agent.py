@@ -27,6 +27,7 @@ from worker.agent.chain_view import ChainView
 from worker.agent.cheat import Cheat, fabricated_nonces
 from worker.agent.state import EpochState, InFlight, StateFile
 from worker.agent.tx_sender import TxSender
+from worker.metrics import WorkerMetrics
 
 log = logging.getLogger("sprint.worker")
 
@@ -47,9 +48,10 @@ class NotAHost(Exception):
 
 class SprintAgent:
     def __init__(self, client: NodeClient, key: SigningKey, chain_id: str, state_path, *,
-                 cheat: Cheat | None = None, device: str = "cpu", echo=print):
+                 cheat: Cheat | None = None, device: str = "cpu", echo=print, metrics: WorkerMetrics | None = None):
+        self.metrics = metrics if metrics is not None else WorkerMetrics()
         self.view = ChainView(client)
-        self.sender = TxSender(client, key, chain_id)
+        self.sender = TxSender(client, key, chain_id, self.metrics)
         self.worker = key.bech32
         host = self.view.host_of_worker(key.pubkey)
         if host is None:
@@ -98,6 +100,7 @@ class SprintAgent:
     def step(self, height: int):
         """Do this block's work for the current phase; returns the EpochInfo acted on."""
         epoch = self.view.epoch()
+        self.metrics.saw_block(height, epoch.number, epoch.phase)
         st = self.state.epoch(epoch.number)
         handler = {
             sprint_pb2.PHASE_COMMIT: self._commit, sprint_pb2.PHASE_REVEAL: self._reveal,
@@ -219,8 +222,10 @@ class SprintAgent:
             st.found.update({str(n): d for n, d in hits})
             self.state.save()
             searched, valid = searched + count, valid + len(hits)
+            self.metrics.searched_chunk(count, len(hits))
         self.searched += searched
         elapsed = max(time.monotonic() - started, 1e-9)
+        self.metrics.search_speed(searched, elapsed)
         self.echo(f"epoch {epoch.number} sprint: {searched} nonces in {elapsed:.2f}s "
                   f"({searched / elapsed:.0f}/s), {valid} valid, {len(st.found)} found this epoch")
 

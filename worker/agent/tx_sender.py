@@ -8,6 +8,7 @@ import logging
 from abci_app.client import NodeClient, NodeError, sign_and_broadcast
 from chain.tx.builder import pack_any
 from chain.tx.crypto import SigningKey
+from worker.metrics import WorkerMetrics
 
 log = logging.getLogger("sprint.worker.tx")
 
@@ -15,8 +16,9 @@ CODE_WRONG_SEQUENCE = 32
 
 
 class TxSender:
-    def __init__(self, client: NodeClient, key: SigningKey, chain_id: str):
+    def __init__(self, client: NodeClient, key: SigningKey, chain_id: str, metrics: WorkerMetrics | None = None):
         self.client = client
+        self.metrics = metrics if metrics is not None else WorkerMetrics()
         self.key = key
         self.chain_id = chain_id
         self.account_number: int | None = None
@@ -30,6 +32,11 @@ class TxSender:
 
     def send(self, messages: list) -> tuple[str, int, str]:
         """Broadcast; returns (tx hash, CheckTx code, log). One retry after a sequence resync."""
+        answer = self._send(messages)
+        self.metrics.tx_sent(answer[1])
+        return answer
+
+    def _send(self, messages: list) -> tuple[str, int, str]:
         if self.sequence is None:
             self._sync()
         messages = [pack_any(m) for m in messages]
