@@ -13,7 +13,8 @@ APP_TOML = "config/app.toml"
 _GRPC_DEFAULTS = GrpcLimits()
 _BLOB_DEFAULTS = BlobLimits()
 _NON_NEGATIVE = ("query_history", "blob_min_uploader_balance", "blob_min_free_bytes")
-_POSITIVE = ("sig_cache_bytes", "blob_per_uploader_bytes", "blob_total_bytes", "blob_max_concurrent_puts")
+_POSITIVE = ("rest_worker_threads", "sig_cache_bytes", "blob_per_uploader_bytes", "blob_total_bytes",
+             "blob_max_concurrent_puts")
 
 
 class NodeConfigError(ValueError):
@@ -29,6 +30,9 @@ class NodeConfig:
     db_backend: str = "leveldb"  # leveldb | memory
     db_dir: str = "data/sprint-app.db"
     metrics_address: str = ""  # host:port for Prometheus text metrics; empty disables
+    # REST/LCD gateway (the SDK's grpc-gateway routes, abci_app/rest); empty disables
+    rest_address: str = "127.0.0.1:1317"
+    rest_worker_threads: int = 8
     sync_writes: bool = True
     # gRPC server caps (abci_app.grpc.limits.GrpcLimits documents each)
     grpc_worker_threads: int = _GRPC_DEFAULTS.worker_threads
