@@ -13,6 +13,7 @@ from abci_app.blobs.store import BlobStore
 from abci_app.grpc.server import build_grpc_server
 from abci_app.metrics import MetricsBindError, NodeMetrics, RegistryServer
 from abci_app.node_config import NodeConfig, NodeConfigError
+from abci_app.rest.launch import start_gateway
 from abci_app.rpc_client import CometRpc
 from chain.app import App
 from chain.store.leveldb import LevelDB
@@ -78,10 +79,13 @@ def run_node(home: str) -> None:
     log.info("grpc listening addr=%s threads=%d max_rpcs=%d max_streams=%d per_client=%d", cfg.grpc_address,
              limits.worker_threads, limits.max_concurrent_rpcs, limits.max_streams_total,
              limits.max_streams_per_client)
+    rest = start_gateway(app, CometRpc(cfg.rpc_url), cfg.rest_address, cfg.rest_worker_threads, grpc_server)
     try:
         asyncio.run(_serve_abci(app, *split_host_port(cfg.abci_address),
                                 metrics=node_metrics.abci if node_metrics else None))
     finally:
+        if rest:
+            rest.stop()
         grpc_server.stop(grace=1).wait(2)
         if metrics:
             metrics.stop()
