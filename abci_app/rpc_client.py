@@ -249,6 +249,10 @@ class CometRpc:
 
         Each item: {"address", "pub_key": {"type", "value"}, "voting_power", "proposer_priority"}.
         """
+        return self.validator_set(height)[1]
+
+    def validator_set(self, height: int | None = None) -> tuple[int, list[dict]]:
+        """(block height, all validators) at `height` (latest when None); see `validators`."""
         out: list[dict] = []
         query_height = _height(height)
         for page in range(1, _MAX_VALIDATOR_PAGES + 1):
@@ -261,7 +265,13 @@ class CometRpc:
             total = int(result.get("total", len(out)) or 0)
             if not batch or len(out) >= total:
                 break
-        return out
+        return int(query_height or 0), out
+
+    def tx_search(self, query: str, page: int = 1, per_page: int = 100, order_by: str = "asc") -> dict:
+        """`/tx_search` (CometBFT's tx indexer): {"txs": [{"hash", "height", "index", "tx_result", "tx"}],
+        "total_count"}; `query` in CometBFT's syntax, e.g. "message.sender='sprint1…' AND tx.height>5"."""
+        return self.call("tx_search", query=query, page=str(page), per_page=str(per_page), order_by=order_by,
+                         prove=False)
 
     def broadcast_tx_sync(self, tx_bytes: bytes) -> dict:
         """Submit a tx and wait for CheckTx: {"code", "data", "log", "codespace", "hash"}."""

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import cosmpy.protos  # noqa: F401
 import grpc
+from cosmos.base.tendermint.v1beta1 import query_pb2_grpc as tendermint_grpc
 from cosmos.consensus.v1 import query_pb2_grpc as consensus_grpc
 from cosmos.tx.v1beta1 import service_pb2_grpc as tx_grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -32,6 +33,7 @@ from abci_app.grpc.events_service import EventsService
 from abci_app.grpc.limits import GrpcLimits
 from abci_app.grpc.query_service import query_handlers
 from abci_app.grpc.stream_limits import StreamLimiter
+from abci_app.grpc.tendermint_service import TendermintService
 from abci_app.grpc.sync_handlers import WrappedGenericHandler, wrap_method_handler
 from abci_app.grpc.tx_service import TxService, tx_node_queries
 
@@ -202,6 +204,7 @@ def _register_services(server: GrpcServer, app, rpc, address: str, blob_store, b
     tx_grpc.add_ServiceServicer_to_server(server.tx_service, server)
     app.node_queries.update(tx_node_queries(server.tx_service))  # CosmJS simulates through abci_query
     consensus_grpc.add_QueryServicer_to_server(ConsensusQuery(app), server)
+    tendermint_grpc.add_ServiceServicer_to_server(TendermintService(app, rpc), server)
     limiter = StreamLimiter(server.limits.max_streams_per_client, server.limits.max_streams_total)
     events = EventsService(app, server.loop, limiter)
     server.on_close(events.notifier.close)
@@ -218,7 +221,8 @@ def _register_services(server: GrpcServer, app, rpc, address: str, blob_store, b
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     query_services = sorted({p.lstrip("/").rsplit("/", 1)[0] for p in app.queries.paths()})
     names = query_services + [
-        "cosmos.tx.v1beta1.Service", "cosmos.consensus.v1.Query", "sprint.node.v1.Events",
+        "cosmos.tx.v1beta1.Service", "cosmos.consensus.v1.Query", "cosmos.base.tendermint.v1beta1.Service",
+        "sprint.node.v1.Events",
         health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME, *extra_services,
     ]
     # given the aio server, this registers the async servicer: its stream holds no thread either
