@@ -223,9 +223,9 @@ class SprintAgent:
             self.state.save()
             searched, valid = searched + count, valid + len(hits)
             self.metrics.searched_chunk(count, len(hits))
+            self.metrics.search_speed(searched, time.monotonic() - started)  # so far, this search
         self.searched += searched
         elapsed = max(time.monotonic() - started, 1e-9)
-        self.metrics.search_speed(searched, elapsed)
         self.echo(f"epoch {epoch.number} sprint: {searched} nonces in {elapsed:.2f}s "
                   f"({searched / elapsed:.0f}/s), {valid} valid, {len(st.found)} found this epoch")
 
