@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import click
 
+from abci_app.cli import (
+    bank_cmd,
+    blobs_cmd,
+    hosts_cmd,
+    inference_cmd,
+    reputation_cmd,
+    rewards_cmd,
+    sprint_cmd,
+    staking_cmd,
+)
+from abci_app.cli.chain_registry_cmd import chain_registry
 from abci_app.cli.common import run_cli
-from abci_app.cli.inference_cmd import register_commands as register_inference_commands
 from abci_app.cli.keys_cmd import keys
 from abci_app.cli.node_cmd import devnet, init, start
 from abci_app.cli.query_cmd import query
 from abci_app.cli.replay_cmd import replay
-from abci_app.cli.staking_cmd import register_commands as register_staking_commands
 from abci_app.cli.testnet_cmd import testnet
 from abci_app.cli.tx_cmd import tx
 
@@ -21,10 +30,11 @@ def cli() -> None:
     """sprintchain node: ABCI app + gRPC server over CometBFT."""
 
 
-for command in (init, start, devnet, testnet, keys, tx, query, replay):
+for command in (init, start, devnet, testnet, keys, tx, query, replay, chain_registry):
     cli.add_command(command)
-register_staking_commands(tx, query)
-register_inference_commands(cli, tx, query)
+# Each chain module's commands: register(cli, tx, query) attaches its `tx`/`q` groups.
+for module in (bank_cmd, sprint_cmd, staking_cmd, hosts_cmd, inference_cmd, reputation_cmd, rewards_cmd, blobs_cmd):
+    module.register(cli, tx, query)
 
 
 def main(argv: list[str] | None = None) -> None:
