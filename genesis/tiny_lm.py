@@ -35,6 +35,8 @@ import struct
 import sys
 from array import array
 
+from genesis.model_layout import ModelConfig, TensorSpec, tensor_layout
+
 TAG = b"sprint/tiny-lm/v1"
 INIT_SEED = 5
 PRICE_PER_TOKEN = 100
@@ -47,41 +49,33 @@ LIN_GAIN = 2.0
 POS_SCALE = 0.5
 
 
+TINY_LM = ModelConfig(vocab_size=256, d_model=64, n_layers=2, n_heads=4, d_ff=256, max_seq_len=128)
+
+
 def tiny_lm_config() -> dict:
     """The genesis ModelConfig as a dict (field names of sprint.inference.v1.ModelConfig)."""
-    return {"vocab_size": 256, "d_model": 64, "n_layers": 2, "n_heads": 4, "d_ff": 256, "max_seq_len": 128}
+    return TINY_LM.as_dict()
 
 
-def tensor_specs(config: dict) -> list[tuple[str, tuple[int, ...], float, float]]:
+def _init(spec: TensorSpec) -> tuple[float, float]:
+    """(offset, scale) of a tensor's values by its kind (see the module docstring)."""
+    if spec.kind == "linear":
+        return 0.0, LIN_GAIN / math.sqrt(spec.shape[1])
+    return {
+        "embedding": (0.0, EMB_SCALE),
+        "position": (0.0, POS_SCALE),
+        "bias": (0.0, BIAS_SCALE),
+        "ln_weight": (1.0, LN_WEIGHT_SCALE),
+        "ln_bias": (0.0, LN_BIAS_SCALE),
+    }[spec.kind]
+
+
+def tensor_specs(config) -> list[tuple[str, tuple[int, ...], float, float]]:
     """(name, shape, offset, scale) of every tensor of a model with this config, sorted by name.
 
-    Names and shapes are the contract with worker/inference/model.py (Linear weights are (out, in)).
+    Names and shapes are genesis/model_layout.py's ``tensor_layout`` (the contract with the worker).
     """
-    d, f, v, s = config["d_model"], config["d_ff"], config["vocab_size"], config["max_seq_len"]
-    lin_d, lin_f = LIN_GAIN / math.sqrt(d), LIN_GAIN / math.sqrt(f)
-    specs = [
-        ("tok_emb.weight", (v, d), 0.0, EMB_SCALE),
-        ("pos_emb.weight", (s, d), 0.0, POS_SCALE),
-        ("ln_f.weight", (d,), 1.0, LN_WEIGHT_SCALE),
-        ("ln_f.bias", (d,), 0.0, LN_BIAS_SCALE),
-    ]
-    for i in range(config["n_layers"]):
-        p = f"blocks.{i}."
-        specs += [
-            (p + "ln1.weight", (d,), 1.0, LN_WEIGHT_SCALE),
-            (p + "ln1.bias", (d,), 0.0, LN_BIAS_SCALE),
-            (p + "attn.qkv.weight", (3 * d, d), 0.0, lin_d),
-            (p + "attn.qkv.bias", (3 * d,), 0.0, BIAS_SCALE),
-            (p + "attn.proj.weight", (d, d), 0.0, lin_d),
-            (p + "attn.proj.bias", (d,), 0.0, BIAS_SCALE),
-            (p + "ln2.weight", (d,), 1.0, LN_WEIGHT_SCALE),
-            (p + "ln2.bias", (d,), 0.0, LN_BIAS_SCALE),
-            (p + "mlp.fc.weight", (f, d), 0.0, lin_d),
-            (p + "mlp.fc.bias", (f,), 0.0, BIAS_SCALE),
-            (p + "mlp.proj.weight", (d, f), 0.0, lin_f),
-            (p + "mlp.proj.bias", (d,), 0.0, BIAS_SCALE),
-        ]
-    return sorted(specs)
+    return [(spec.name, spec.shape, *_init(spec)) for spec in tensor_layout(config)]
 
 
 def tensor_values(seed: int, name: str, count: int, offset: float, scale: float) -> array:
@@ -110,9 +104,10 @@ def write_safetensors(tensors: list[tuple[str, tuple[int, ...], bytes]], metadat
     return struct.pack("<Q", len(text)) + text + b"".join(raw for _, _, raw in sorted(tensors))
 
 
-def generate_tiny_lm(seed: int = INIT_SEED, config: dict | None = None) -> bytes:
-    """The safetensors bytes of the model with ``config`` (default tiny-lm) generated from ``seed``."""
-    config = config or tiny_lm_config()
+def generate_tiny_lm(seed: int = INIT_SEED, config=None) -> bytes:
+    """The safetensors bytes of the model with ``config`` (a ModelConfig, dict or proto; default
+    tiny-lm) generated from ``seed``, in exactly the layout of genesis/model_layout.py."""
+    config = TINY_LM if config is None else config
     tensors = []
     for name, shape, offset, scale in tensor_specs(config):
         values = tensor_values(seed, name, math.prod(shape), offset, scale)

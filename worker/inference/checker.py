@@ -78,7 +78,7 @@ def sampler_ok(row: torch.Tensor, token: int, t: int, seed: bytes, sampling, tol
 def check(model, prompt_tokens, result, sampling, sampling_seed: bytes, tolerance: Tolerance,
           top_logprobs: int | None = None) -> CheckOutcome:
     """Verdict on ``result`` (an InferenceResult) for the job's prompt, sampling params and seed."""
-    vocab = model.config["vocab_size"]
+    vocab = model.config.vocab_size
     bad = structure_error(result, vocab, top_logprobs)
     if not bad and not prompt_tokens:
         bad = "empty prompt"

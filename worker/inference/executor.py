@@ -118,4 +118,4 @@ def teacher_forced_logits(model, prompt_tokens: list[int], output_tokens: list[i
     long = [p for p in positions if p >= s]
     for i in range(0, len(long), chunk):
         parts.append(last_logits(model, [seq[: p + 1] for p in long[i : i + chunk]]))
-    return torch.cat(parts) if parts else torch.empty(0, model.config["vocab_size"], dtype=torch.float64)
+    return torch.cat(parts) if parts else torch.empty(0, model.config.vocab_size, dtype=torch.float64)
