@@ -183,3 +183,31 @@ def test_a_busy_metrics_address_is_a_clear_error():
             RegistryServer(NodeMetrics(new_app(MemoryDB())).registry, f"127.0.0.1:{first.port}")
     finally:
         first.stop()
+
+
+def test_the_grafana_dashboard_only_uses_exposed_metrics():
+    """Every sprint_* series deploy/grafana/sprintchain.json queries is one the node or worker serves."""
+    import json
+    import re
+    from pathlib import Path
+
+    from worker.metrics import WorkerMetrics
+
+    dashboard = json.loads((Path(__file__).parents[3] / "deploy/grafana/sprintchain.json").read_text())
+    used = {name for panel in dashboard["panels"] for target in panel.get("targets", [])
+            for name in re.findall(r"\bsprint_[a-z_]+", target["expr"])}
+    app = new_app(MemoryDB())
+    metrics = NodeMetrics(app)
+    metrics.abci.txs.labels("0")
+    server = build_grpc_server(app, None, f"127.0.0.1:{free_port()}")
+    try:
+        metrics.watch_grpc(server)
+        metrics.grpc_calls.calls.labels("/x.Y/Z", "OK")
+        metrics.registry.register(BlobStoreCollector("/nonexistent"))
+        served = {s.name for registry in (metrics.registry, WorkerMetrics().registry)
+                  for family in registry.collect() for s in family.samples}
+    finally:
+        server.stop(0).wait(10)
+    assert used and used <= served, used - served
+    assert {"sprint_block_height", "sprint_abci_request_seconds_bucket", "sprint_grpc_calls_total",
+            "sprint_worker_phase", "sprint_worker_nonces_searched_total"} <= used
