@@ -16,6 +16,7 @@ from tendermint.abci import types_pb2 as abci
 
 from google.protobuf.message import DecodeError
 
+from abci_app.grpc import tx_search
 from abci_app.grpc.status import abort
 from abci_app.rpc_client import RpcError, RpcUnavailable
 from chain.query import QueryError
@@ -54,7 +55,8 @@ class TxService(service_pb2_grpc.ServiceServicer):
             abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"{outcome.log} [code {outcome.code}]")
         return service_pb2.SimulateResponse(
             gas_info=sdk_abci.GasInfo(gas_wanted=outcome.gas_wanted, gas_used=outcome.gas_used),
-            result=sdk_abci.Result(events=_sdk_events(outcome.events)),
+            result=sdk_abci.Result(data=outcome.data, events=_sdk_events(outcome.events),
+                                   msg_responses=outcome.msg_responses),
         )
 
     def BroadcastTx(self, request, context):
@@ -74,6 +76,7 @@ class TxService(service_pb2_grpc.ServiceServicer):
             abort(context, grpc.StatusCode.UNAVAILABLE, str(err))
         return service_pb2.BroadcastTxResponse(tx_response=sdk_abci.TxResponse(
             txhash=result["hash"], code=result["code"], codespace=result["codespace"], raw_log=result["log"],
+            data=result["data"],
         ))
 
     def GetTx(self, request, context):
@@ -90,6 +93,19 @@ class TxService(service_pb2_grpc.ServiceServicer):
         tx = decoded_tx(tx_result.tx)
         return service_pb2.GetTxResponse(tx=tx, tx_response=tx_response(tx_result, tx, block_time))
 
+    def GetTxsEvent(self, request, context):
+        """Txs matching a CometBFT query (or the SDK's `events` list), from CometBFT's tx indexer."""
+        return tx_search.get_txs_event(self.app, self.rpc, request, context, _tx_and_response)
+
+    def GetBlockWithTxs(self, request, context):
+        """A block (CometBFT's) with its txs decoded."""
+        return tx_search.get_block_with_txs(self.rpc, request, context, decoded_tx)
+
+
+def _tx_and_response(tx_result, block_time):
+    tx = decoded_tx(tx_result.tx)
+    return tx, tx_response(tx_result, tx, block_time)
+
 
 def decoded_tx(raw: bytes) -> Tx:
     tx_raw = TxRaw.FromString(raw)
@@ -99,11 +115,15 @@ def decoded_tx(raw: bytes) -> Tx:
     return tx
 
 
-def tx_response(tx_result, tx: Tx, block_time: int) -> sdk_abci.TxResponse:
+def tx_response(tx_result, tx: Tx, block_time: int | None) -> sdk_abci.TxResponse:
+    """The SDK's TxResponse for an executed tx: `data` is the upper-case hex of ExecTxResult.data (a
+    TxMsgData); `timestamp` the block time, empty when unknown."""
     result = tx_result.result
-    timestamp = datetime.datetime.fromtimestamp(block_time, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    timestamp = "" if block_time is None else datetime.datetime.fromtimestamp(
+        block_time, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return sdk_abci.TxResponse(
         height=tx_result.height, txhash=hashlib.sha256(tx_result.tx).hexdigest().upper(),
+        data=result.data.hex().upper(), info=result.info,
         codespace=result.codespace, code=result.code, raw_log=result.log, gas_wanted=result.gas_wanted,
         gas_used=result.gas_used, events=result.events, tx=pack_any(tx, "/cosmos.tx.v1beta1.Tx"),
         timestamp=timestamp,
