@@ -1,7 +1,7 @@
 """Sprint PoW benchmark: nonces/s and model FLOP utilisation against the matmul peak of this run,
 validation cost, and the smallest weight inflation the acceptance test catches.
 
-    python bench/sprint.py [--config devnet] [--seconds 10] [--threads N] [--device cpu|cuda]
+    python bench/sprint_pow.py [--config devnet] [--seconds 10] [--threads N] [--device cpu|cuda]
                            [--sprint-seconds 600] [--provers-per-validator 1]
 
 MFU = achieved model FLOP/s (matmul FLOPs of the forward, PowConfig.flops_per_nonce) / the best
