@@ -116,3 +116,19 @@ def test_tampered_results_and_blob_inputs(tiny):
     j.result.CopyFrom(forged)
     outcome = runtime.check(j, info, 4)
     assert not outcome.valid and (outcome.mismatched_tokens >= 1 or outcome.max_logprob_diff_micro > 0)
+
+
+def test_a_verified_blob_whose_tensors_do_not_match_the_config_is_refused(tiny):
+    from dataclasses import replace
+
+    from genesis.model_layout import ModelConfig
+    from genesis.tiny_lm import generate_tiny_lm
+    from worker.inference.weights import WeightsError
+
+    info, _ = tiny
+    other = generate_tiny_lm(5, replace(ModelConfig.of(info.config), d_ff=128))  # right hash, wrong layout
+    wrong = ipb.Model(name="mismatch", weights_sha256=hashlib.sha256(other).hexdigest(), config=info.config)
+    runtime = TorchRuntime(Blobs({wrong.weights_sha256: other}).fetch, echo=lambda text: None)
+    with pytest.raises(WeightsError, match="shape"):
+        runtime.model(wrong, "fp32")
+
