@@ -110,3 +110,17 @@ def test_endpoint_serves_the_registry_and_only_metrics(tmp_path):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
     finally:
         server.stop()
+
+
+def test_metrics_address_defaults_to_loopback_and_a_busy_one_is_a_cli_error():
+    from abci_app.cli.common import CliError
+    from abci_app.metrics import split_address
+    from worker.cli import _serve_metrics
+
+    assert split_address(":9465") == ("127.0.0.1", 9465)
+    first = serve(WorkerMetrics(), ":0")
+    try:
+        with pytest.raises(CliError, match=f"cannot listen for metrics on 127.0.0.1:{first.port}.*--metrics-address"):
+            _serve_metrics(WorkerMetrics(), f"127.0.0.1:{first.port}")
+    finally:
+        first.stop()
