@@ -19,6 +19,9 @@ model's next-token distributions are peaked (mean top probability ~0.43, entropy
 not a repeat of the input token (~18%), and its first layer alone agrees with the full model's argmax
 only ~32% of the time (KL ~2.3 nats); a gain of 3 decorrelates more but doubles bf16 noise -- so the sampler, checker and cheat tests mean something.
 
+The tensors (names, shapes, order) are exactly genesis/model_layout.py's ``tensor_layout``; the
+worker loads them with the safetensors library into modules whose state dict is that layout.
+
 Safetensors layout (written by hand): 8-byte little-endian header length N, then N bytes of JSON
 (compact separators, keys sorted, padded with spaces to a multiple of 8), then the tensors' raw
 float32 little-endian bytes in sorted-name order. Each entry is {"dtype": "F32", "shape": [...],
