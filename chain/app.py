@@ -67,8 +67,9 @@ class App:
         self._recent: OrderedDict[int, object] = OrderedDict()  # height -> snapshot, oldest first
         self.lock = threading.RLock()
         self.keepers = registry.build_keepers()
-        self.router = registry.build_router()
-        self.queries = registry.build_query_router()
+        self.modules = registry.ModuleManager(self.keepers)
+        self.router = self.modules.router()
+        self.queries = self.modules.query_router()
         self.runner = TxRunner(self.keepers, self.router, SignatureCache(max_bytes=sig_cache_bytes))
         # Extra ABCI query paths served by the node process (e.g. the tx service), path -> fn(data, height)
         self.node_queries: dict = {}
@@ -167,9 +168,9 @@ class App:
             app_state = json.loads(req.app_state_bytes or b"{}")
             self.chain_id = req.chain_id
             self.block_cache = CacheStore(self.committed)
-            registry.init_genesis(self.block_cache, self.keepers, app_state)
-            registry.check_genesis_validators(
-                self.block_cache, self.keepers, [(v.pub_key.ed25519, v.power) for v in req.validators])
+            self.modules.init_genesis(self.block_cache, app_state)
+            self.modules.check_genesis_validators(
+                self.block_cache, [(v.pub_key.ed25519, v.power) for v in req.validators])
             self._genesis_writes = dict(self.block_cache.writes)
             self._consensus_params = req.consensus_params
             self._params = self.keepers.auth.get_params(self.block_cache)
@@ -263,31 +264,57 @@ class App:
             block_gas.admit(tx)
 
     def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
-        """Execute the block's txs into the block cache and return results and the new app hash."""
+        """Execute the block into a fresh block cache: decode -> ante -> messages for each tx, then
+        end block, invariants and the app hash. Commit persists it."""
         with self.lock:
             if req.height != self.height + 1 and self.height != 0:
                 raise RuntimeError(f"finalize_block height {req.height} after committed {self.height}")
             block = BlockInfo(req.height, req.time.seconds, req.time.nanos, self.chain_id, req.proposer_address,
                               req.hash)
             self.block_cache, self.pending = self._fresh_block_cache(), None
-            results, tx_events = [], []
             supply_before = block_start(self.block_cache, self.keepers.bank)
             pending = PendingCommit(req.height, b"", req.time.seconds)
-            for index, raw in enumerate(req.txs):
-                outcome = self._run(self.block_cache, block, raw, Mode.DELIVER)
-                result = _exec_result(outcome)
-                results.append(result)
-                tx_events.extend(outcome.events)
-                self.stats["txs_committed" if outcome.ok else "txs_failed"] += 1
-                self._index_tx(pending, req.height, index, raw, result)
-            end = Context(self.block_cache, block, GasMeter(None))
-            updates = registry.end_block(end, self.keepers)
-            check_block(self.block_cache, self.keepers.bank, supply_before, tx_events + end.events, req.height)
-            pending.app_hash = compute_app_hash(self.app_hash, req.height, self.block_cache.sorted_writes())
+            self._begin_block(block)
+            results, tx_events = self._deliver_txs(block, req.txs, pending)
+            end_events, updates = self._end_block(block)
+            self._check_invariants(supply_before, tx_events + end_events, req.height)
+            pending.app_hash = self._app_hash(req.height)
             self.pending = pending
             return abci.ResponseFinalizeBlock(
-                tx_results=results, app_hash=pending.app_hash, events=_to_abci_events(end.events),
+                tx_results=results, app_hash=pending.app_hash, events=_to_abci_events(end_events),
                 validator_updates=[_validator_update(pubkey, power) for pubkey, power in updates])
+
+    # The named steps of FinalizeBlock, in order.
+
+    def _begin_block(self, block: BlockInfo) -> None:
+        """Every module's begin-block hook (events of this step are not reported: no module has one)."""
+        self.modules.begin_block(Context(self.block_cache, block, GasMeter(None)))
+
+    def _deliver_txs(self, block: BlockInfo, txs, pending: PendingCommit) -> tuple[list, list[Event]]:
+        """Each tx through decode -> ante -> messages (TxRunner), indexed; the results and tx events."""
+        results, tx_events = [], []
+        for index, raw in enumerate(txs):
+            outcome = self._run(self.block_cache, block, raw, Mode.DELIVER)
+            result = _exec_result(outcome)
+            results.append(result)
+            tx_events.extend(outcome.events)
+            self.stats["txs_committed" if outcome.ok else "txs_failed"] += 1
+            self._index_tx(pending, block.height, index, raw, result)
+        return results, tx_events
+
+    def _end_block(self, block: BlockInfo) -> tuple[list[Event], list[tuple[bytes, int]]]:
+        """Every module's end-block hook in order; their events and the validator updates."""
+        end = Context(self.block_cache, block, GasMeter(None))
+        updates = self.modules.end_block(end)
+        return end.events, updates
+
+    def _check_invariants(self, supply_before, events: list[Event], height: int) -> None:
+        """The supply invariant over the block's writes (raises InvariantBroken: the node halts)."""
+        check_block(self.block_cache, self.keepers.bank, supply_before, events, height)
+
+    def _app_hash(self, height: int) -> bytes:
+        """The new app hash: the previous one chained with this block's sorted writes."""
+        return compute_app_hash(self.app_hash, height, self.block_cache.sorted_writes())
 
     def _index_tx(self, pending: PendingCommit, height: int, index: int, raw: bytes, result) -> None:
         """Record a tx in the index; a failed replay never hides the earlier successful entry."""
@@ -345,7 +372,7 @@ class App:
         return self._read_consensus_params(self.committed)
 
     def export_genesis(self) -> dict:
-        return registry.export_genesis(self.committed, self.keepers)
+        return self.modules.export_genesis(self.committed)
 
 
 def _query_error(err: QueryError, height: int) -> abci.ResponseQuery:

@@ -162,7 +162,7 @@ class TxRunner:
         responses = []
         for index, (type_url, msg) in enumerate(tx.msgs):
             first = len(msg_ctx.events)
-            result = self.router.route(type_url).handle(msg_ctx, self.keepers, msg)
+            result = self.router.route(type_url).handle(msg_ctx, msg)
             for event in msg_ctx.events[first:]:
                 event.attributes.append(("msg_index", str(index)))
             responses.append(self.router.response_any(type_url, result))

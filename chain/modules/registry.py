@@ -1,149 +1,170 @@
-"""Wires the modules together: keepers, message routes, query methods and genesis order."""
+"""The app's modules, in order: keepers are built once, each from the keepers it depends on
+(constructor injection), then one AppModule per module. App init, genesis, message routing,
+queries and end block all iterate the same ordered list.
+
+Order: MODULES is the genesis order (a module's genesis may read the state of the ones before
+it: sprint reads the hosts). END_BLOCK_ORDER is the end-of-block order: staking releases, hosts lift
+bans, sprint settles weights, inference draws, expires and settles, rewards runs last (after every
+module that accrues or settles)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from chain.modules.auth import genesis as auth_genesis
-from chain.modules.auth import query_server as auth_queries
-from chain.modules.auth.keeper import AccountKeeper
-from chain.modules.bank import genesis as bank_genesis
-from chain.modules.bank import msg_server as bank_msgs
-from chain.modules.bank import query_server as bank_queries
-from chain.modules.bank.keeper import BankKeeper
-from chain.modules.hosts import genesis as hosts_genesis
-from chain.modules.hosts import msg_server as hosts_msgs
-from chain.modules.hosts import query_server as hosts_queries
-from chain.modules.hosts.keeper import HostsKeeper
-from chain.modules.inference import end_block as inference_end_block
-from chain.modules.inference import genesis as inference_genesis
-from chain.modules.inference import msg_server as inference_msgs
-from chain.modules.inference import query_server as inference_queries
-from chain.modules.inference.keeper import InferenceKeeper
-from chain.modules.reputation import genesis as reputation_genesis
-from chain.modules.reputation import query_server as reputation_queries
-from chain.modules.reputation.keeper import ReputationKeeper
-from chain.modules.rewards import genesis as rewards_genesis
-from chain.modules.rewards import query_server as rewards_queries
-from chain.modules.rewards.keeper import RewardsKeeper
-from chain.modules.staking import genesis as staking_genesis
-from chain.modules.staking import msg_server as staking_msgs
-from chain.modules.staking import query_server as staking_queries
-from chain.modules.staking.keeper import StakingKeeper
-from chain.modules.stakingview import query_server as stakingview_queries
-from chain.modules.sprint import end_block as sprint_end_block
-from chain.modules.sprint import genesis as sprint_genesis
-from chain.modules.sprint import msg_server as sprint_msgs
-from chain.modules.sprint import query_server as sprint_queries
-from chain.modules.sprint.keeper import SprintKeeper
 from chain import node_query
+from chain.modules.auth.keeper import AccountKeeper
+from chain.modules.auth.module import AuthModule
+from chain.modules.bank.keeper import BankKeeper
+from chain.modules.bank.module import BankModule
+from chain.modules.hosts.expected_keepers import HostsDeps
+from chain.modules.hosts.keeper import HostsKeeper
+from chain.modules.hosts.module import HostsModule
+from chain.modules.inference.expected_keepers import InferenceDeps
+from chain.modules.inference.keeper import InferenceKeeper
+from chain.modules.inference.module import InferenceModule
+from chain.modules.module import AppModule
+from chain.modules.reputation.keeper import ReputationKeeper, ReputationLevels
+from chain.modules.reputation.module import ReputationModule
+from chain.modules.rewards.expected_keepers import RewardsDeps
+from chain.modules.rewards.keeper import RewardsKeeper
+from chain.modules.rewards.module import RewardsModule
+from chain.modules.sprint.expected_keepers import SprintDeps
+from chain.modules.sprint.keeper import SprintKeeper
+from chain.modules.sprint.module import SprintModule
+from chain.modules.staking.keeper import StakingKeeper
+from chain.modules.staking.module import StakingModule
+from chain.modules.stakingview.expected_keepers import StakingViewDeps
+from chain.modules.stakingview.module import StakingViewModule
 from chain.query import QueryRouter
-from chain.tx.router import Route, Router
+from chain.tx.router import Router
+
+END_BLOCK_ORDER = ("staking", "hosts", "sprint", "inference", "rewards")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Keepers:
+    """Every keeper of the app, for the ante handler, queries, invariants and tests. Message
+    handlers and block hooks never see this: each module gets only the keepers it declares."""
+
     auth: AccountKeeper
     bank: BankKeeper
-    hosts: HostsKeeper = field(default_factory=HostsKeeper)
-    staking: StakingKeeper | None = None
-    sprint: SprintKeeper = field(default_factory=SprintKeeper)
-    inference: InferenceKeeper = field(default_factory=InferenceKeeper)
-    rewards: RewardsKeeper | None = None
-    reputation: ReputationKeeper | None = None
+    hosts: HostsKeeper
+    staking: StakingKeeper
+    sprint: SprintKeeper
+    inference: InferenceKeeper
+    rewards: RewardsKeeper
+    reputation: ReputationKeeper
 
 
 def build_keepers() -> Keepers:
+    """Construct every keeper from its dependencies. Staking reads reputation levels through the
+    dependency-free ReputationLevels view, so no keeper is wired after construction."""
     auth = AccountKeeper()
     bank, hosts = BankKeeper(auth), HostsKeeper()
-    staking = StakingKeeper(bank, hosts)
+    staking = StakingKeeper(bank, ReputationLevels())
     reputation = ReputationKeeper(staking, hosts)
-    staking.reputation = reputation  # lock-up and release lengths scale with reputation
     return Keepers(auth=auth, bank=bank, hosts=hosts, staking=staking, sprint=SprintKeeper(),
-                   inference=InferenceKeeper(), rewards=RewardsKeeper(bank, hosts, staking, reputation),
+                   inference=InferenceKeeper(), rewards=RewardsKeeper(bank, hosts, reputation),
                    reputation=reputation)
 
 
+def build_modules(k: Keepers) -> list[AppModule]:
+    """One AppModule per chain module, in genesis order."""
+    return [
+        AuthModule(k.auth),
+        BankModule(k.bank),
+        StakingModule(k.staking, k.hosts),
+        HostsModule(HostsDeps(hosts=k.hosts, staking=k.staking)),
+        SprintModule(SprintDeps(sprint=k.sprint, hosts=k.hosts, staking=k.staking)),
+        InferenceModule(InferenceDeps(inference=k.inference, bank=k.bank, hosts=k.hosts, staking=k.staking,
+                                      sprint=k.sprint, reputation=k.reputation, rewards=k.rewards)),
+        ReputationModule(k.reputation),
+        RewardsModule(RewardsDeps(rewards=k.rewards, bank=k.bank, sprint=k.sprint, reputation=k.reputation,
+                                  inference=k.inference)),
+        StakingViewModule(StakingViewDeps(hosts=k.hosts, staking=k.staking, sprint=k.sprint)),
+    ]
+
+
+class ModuleManager:
+    """The ordered modules of one app, and the steps that iterate them."""
+
+    def __init__(self, keepers: Keepers):
+        self.keepers = keepers
+        self.modules = build_modules(keepers)
+        self.by_name = {module.name: module for module in self.modules}
+        self.end_blockers = [self.by_name[name] for name in END_BLOCK_ORDER]
+
+    def router(self) -> Router:
+        router = Router()
+        for module in self.modules:
+            for type_url, route in module.routes():
+                router.register(type_url, route)
+        return router
+
+    def query_router(self) -> QueryRouter:
+        router = QueryRouter()
+        for method in node_query.METHODS + [m for module in self.modules for m in module.query_methods()]:
+            router.register(method)
+        return router
+
+    def init_genesis(self, store, app_state: dict) -> None:
+        """Initialise every module from its app_state section in order, then the cross-module checks."""
+        for module in self.modules:
+            module.init_genesis(store, app_state.get(module.name, {}))
+        for module in self.modules:
+            module.check_genesis(store, app_state)
+
+    def check_genesis_validators(self, store, validators: list[tuple[bytes, int]]) -> None:
+        self.by_name["hosts"].check_validators(store, validators)
+
+    def begin_block(self, ctx) -> None:
+        for module in self.modules:
+            module.begin_block(ctx)
+
+    def end_block(self, ctx) -> list[tuple[bytes, int]]:
+        """Every module's end-of-block hook in END_BLOCK_ORDER; the CometBFT validator updates."""
+        updates: list[tuple[bytes, int]] = []
+        for module in self.end_blockers:
+            updates.extend(module.end_block(ctx))
+        return updates
+
+    def export_genesis(self, store) -> dict:
+        sections = ((module.name, module.export_genesis(store)) for module in self.modules)
+        return {name: section for name, section in sections if section is not None}
+
+    def default_app_state(self) -> dict:
+        sections = ((module.name, module.default_genesis()) for module in self.modules)
+        return {name: section for name, section in sections if section is not None}
+
+
+# --- functions over a fresh manager (tests and tools build keepers without an App) -------------------
+
+
 def build_router() -> Router:
-    router = Router()
-    router.register(
-        bank_msgs.MSG_SEND_URL,
-        Route(bank_msgs.MsgSend, bank_msgs.send_signers, bank_msgs.validate_send, bank_msgs.handle_send),
-    )
-    router.register(staking_msgs.MSG_STAKE_URL, Route(
-        staking_msgs.MsgStake, staking_msgs.signers, staking_msgs.validate, staking_msgs.handle_stake))
-    router.register(staking_msgs.MSG_UNSTAKE_URL, Route(
-        staking_msgs.MsgUnstake, staking_msgs.signers, staking_msgs.validate, staking_msgs.handle_unstake))
-    router.register(hosts_msgs.MSG_REGISTER_HOST_URL, Route(
-        hosts_msgs.MsgRegisterHost, hosts_msgs.signers, hosts_msgs.validate_register, hosts_msgs.handle_register))
-    router.register(hosts_msgs.MSG_UPDATE_HOST_URL, Route(
-        hosts_msgs.MsgUpdateHost, hosts_msgs.signers, hosts_msgs.validate_update, hosts_msgs.handle_update))
-    for type_url, route in sprint_msgs.routes():
-        router.register(type_url, route)
-    for type_url, route in inference_msgs.routes():
-        router.register(type_url, route)
-    return router
+    return ModuleManager(build_keepers()).router()
 
 
 def build_query_router() -> QueryRouter:
-    router = QueryRouter()
-    for method in (auth_queries.METHODS + bank_queries.METHODS + hosts_queries.METHODS + node_query.METHODS
-                   + staking_queries.METHODS + sprint_queries.METHODS + inference_queries.METHODS
-                   + rewards_queries.METHODS + reputation_queries.METHODS + stakingview_queries.METHODS):
-        router.register(method)
-    return router
+    return ModuleManager(build_keepers()).query_router()
 
 
 def init_genesis(store, keepers: Keepers, app_state: dict) -> None:
-    """Initialise every module from app_state, in dependency order (auth, bank, staking, hosts, sprint).
-    With a "staking" section, every genesis host must be bonded with at least min_collateral."""
-    auth_genesis.init_genesis(store, keepers.auth, app_state.get("auth", {}))
-    bank_genesis.init_genesis(store, keepers.bank, app_state.get("bank", {}))
-    staking_genesis.init_genesis(store, keepers.staking, app_state.get("staking", {}))
-    hosts_genesis.init_genesis(store, keepers.hosts, app_state.get("hosts", {}))
-    if "staking" in app_state:
-        staking_genesis.check_genesis_hosts(store, keepers.staking, keepers.hosts.all_hosts(store))
-    sprint_genesis.init_genesis(store, keepers.sprint, keepers.hosts, app_state.get("sprint", {}))
-    inference_genesis.init_genesis(store, keepers.inference, app_state.get("inference", {}))
-    reputation_genesis.init_genesis(store, keepers.reputation, app_state.get("reputation", {}))
-    rewards_genesis.init_genesis(store, keepers.rewards, app_state.get("rewards", {}))
+    """Initialise every module from app_state, in genesis order, then the cross-module checks (with a
+    "staking" section, every genesis host holding power must be bonded with at least min_collateral)."""
+    ModuleManager(keepers).init_genesis(store, app_state)
 
 
 def end_block(ctx, keepers: Keepers) -> list[tuple[bytes, int]]:
-    """Run every module's end-of-block logic on the block cache, in a fixed order; returns the
-    CometBFT validator updates (ed25519 pubkey, power; 0 removes) for this block."""
-    updates: list[tuple[bytes, int]] = []
-    keepers.staking.end_block(ctx)
-    keepers.hosts.end_block(ctx, keepers.staking)  # lift bans whose banned_until has passed
-    updates.extend(sprint_end_block.end_block(ctx, keepers))
-    inference_end_block.end_block(ctx, keepers)
-    keepers.rewards.end_block(ctx, keepers)  # last: after every module that accrues or settles
-    return updates
+    return ModuleManager(keepers).end_block(ctx)
 
 
 def check_genesis_validators(store, keepers: Keepers, validators: list[tuple[bytes, int]]) -> None:
-    """With registered hosts, CometBFT's genesis validators must be exactly the active hosts with
-    power = weight (compute decides who signs). A chain without hosts (a devnet) keeps its own set."""
-    hosts = keepers.hosts.all_hosts(store)
-    if hosts:
-        hosts_genesis.check_validators(hosts, validators)
+    ModuleManager(keepers).check_genesis_validators(store, validators)
 
 
 def export_genesis(store, keepers: Keepers) -> dict:
-    return {
-        "auth": auth_genesis.export_genesis(store, keepers.auth),
-        "bank": bank_genesis.export_genesis(store, keepers.bank),
-        "hosts": hosts_genesis.export_genesis(store, keepers.hosts),
-        "staking": staking_genesis.export_genesis(store, keepers.staking),
-        "sprint": sprint_genesis.export_genesis(store, keepers.sprint),
-        "inference": inference_genesis.export_genesis(store, keepers.inference),
-        "reputation": reputation_genesis.export_genesis(store, keepers.reputation),
-        "rewards": rewards_genesis.export_genesis(store, keepers.rewards),
-    }
+    return ModuleManager(keepers).export_genesis(store)
 
 
 def default_app_state() -> dict:
-    return {"auth": auth_genesis.default_genesis(), "bank": bank_genesis.default_genesis(),
-            "hosts": hosts_genesis.default_genesis(), "staking": staking_genesis.default_genesis(),
-            "sprint": sprint_genesis.default_genesis(), "inference": inference_genesis.default_genesis(),
-            "rewards": rewards_genesis.default_genesis(), "reputation": reputation_genesis.default_genesis()}
+    return ModuleManager(build_keepers()).default_app_state()

@@ -22,7 +22,7 @@ class Route:
     message_class: type
     signers: Callable  # msg -> list[bytes]
     validate: Callable  # msg -> None (raises TxError)
-    handle: Callable  # (ctx, keepers, msg) -> None
+    handle: Callable  # (ctx, msg) -> None or a response: a bound method of the module's msg server
 
 
 # Handlers that return a plain value rather than their response message: type URL -> builder.

@@ -20,6 +20,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from tendermint.abci import types_pb2 as abci
 
 from chain.app import App
+from chain.modules.auth import keys as auth_keys
+from chain.modules.bank import keys as bank_keys
 from chain.tx.builder import TxSpec, build_signed_tx, msg_send
 from chain.tx.crypto import SigningKey
 
@@ -164,7 +166,10 @@ def sequence(app: App, address: bytes, store=None) -> int | None:
     return None if account is None else account.sequence
 
 
-def committed_state(app: App, prefixes: tuple[bytes, ...] = (b"\x01", b"\x02", b"\x03", b"\x10", b"\x11")) -> dict:
+AUTH_BANK_PREFIXES = auth_keys.PREFIXES + (bank_keys.BALANCE_PREFIX, bank_keys.SUPPLY_PREFIX)
+
+
+def committed_state(app: App, prefixes: tuple[bytes, ...] = AUTH_BANK_PREFIXES) -> dict:
     """Every committed module-state entry (auth + bank prefixes), for before/after comparisons."""
     store = app.committed_store()
     return {key: value for prefix in prefixes for key, value in store.iterate(prefix)}

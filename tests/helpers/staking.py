@@ -15,6 +15,8 @@ from sprint.hosts.v1.tx_pb2 import MsgRegisterHost, MsgUpdateHost
 from sprint.staking.v1.tx_pb2 import MsgStake, MsgUnstake
 
 from chain.modules.bank.keys import module_address
+from chain.modules.hosts import keys as hosts_keys
+from chain.modules.staking import keys as staking_keys
 from chain.modules.staking.keys import MODULE_NAME
 from chain.tx.builder import pack_any
 from chain.tx.crypto import encode_address
@@ -22,8 +24,8 @@ from tests.helpers.chain import DENOM, genesis_state, make_key
 
 STAKING_ADDRESS = module_address(MODULE_NAME)
 STAKING_BECH32 = encode_address(STAKING_ADDRESS)
-STAKING_PREFIXES = (b"\x40", b"\x41", b"\x42", b"\x43", b"\x44", b"\x45")
-HOSTS_PREFIXES = (b"\x20", b"\x21", b"\x22", b"\x23")
+STAKING_PREFIXES = staking_keys.PREFIXES
+HOSTS_PREFIXES = hosts_keys.PREFIXES
 
 
 def consensus_pubkey(i: int) -> bytes:

@@ -41,7 +41,7 @@ class AccountKeeper:
 
     def iterate_accounts(self, store):
         for key, raw in store.iterate(keys.ACCOUNT_PREFIX):
-            yield key[1:], BaseAccount.FromString(raw)
+            yield keys.split_account_key(key), BaseAccount.FromString(raw)
 
     def get_params(self, store) -> Params:
         raw = store.get(keys.PARAMS_KEY)

@@ -7,3 +7,10 @@ PARAMS_KEY = b"\x03"  # key: 0x03 | value: sprint.auth.v1.Params
 
 def account_key(address: bytes) -> bytes:
     return ACCOUNT_PREFIX + address
+
+PREFIXES = (ACCOUNT_PREFIX, NEXT_ACCOUNT_NUMBER_KEY, PARAMS_KEY)
+
+
+def split_account_key(key: bytes) -> bytes:
+    """The address of an account key."""
+    return key[len(ACCOUNT_PREFIX):]

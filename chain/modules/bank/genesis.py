@@ -18,6 +18,31 @@ def _parse_coin(coin: dict) -> tuple[str, int]:
     return coin["denom"], parse_amount(str(coin.get("amount", "")))
 
 
+def _address(entry: dict) -> bytes:
+    try:
+        return decode_address(entry["address"])
+    except (KeyError, AddressError) as err:
+        raise ErrInvalidRequest(f"bank genesis: bad balance entry: {err}") from err
+
+
+def validate_genesis(state: dict) -> None:
+    """The checks init_genesis makes, without a store: denom metadata, balance addresses and coins,
+    and a declared supply equal to the sum of the balances (ErrInvalidRequest otherwise)."""
+    parse_metadata(state.get("denom_metadata") or [])
+    totals: dict[str, int] = {}
+    for entry in state.get("balances", []):
+        _address(entry)
+        for denom, amount in (_parse_coin(c) for c in entry.get("coins", [])):
+            totals[denom] = totals.get(denom, 0) + amount
+    declared = dict(_parse_coin(c) for c in state.get("supply", []))
+    if declared:
+        totals = {denom: amount for denom, amount in totals.items() if amount}
+        for denom in sorted(set(totals) | set(declared)):
+            if totals.get(denom, 0) != declared.get(denom, 0):
+                raise ErrInvalidRequest(f"bank genesis: supply invariant broken for {denom}: supply "
+                                        f"{declared.get(denom, 0)} != balances {totals.get(denom, 0)}")
+
+
 def init_genesis(store, keeper: BankKeeper, state: dict) -> None:
     """Write balances, supply and denom metadata; an omitted supply is computed, a given one must
     match; an omitted `denom_metadata` is the usprint default (an empty list stores none)."""
@@ -28,10 +53,7 @@ def init_genesis(store, keeper: BankKeeper, state: dict) -> None:
     for meta in metadata:
         keeper.set_metadata(store, meta)
     for entry in state.get("balances", []):
-        try:
-            address = decode_address(entry["address"])
-        except (KeyError, AddressError) as err:
-            raise ErrInvalidRequest(f"bank genesis: bad balance entry: {err}") from err
+        address = _address(entry)
         keeper.accounts.get_or_create(store, address)
         keeper.add_coins(store, address, [_parse_coin(c) for c in entry.get("coins", [])])
     declared = [_parse_coin(c) for c in state.get("supply", [])]

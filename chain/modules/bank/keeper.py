@@ -9,11 +9,14 @@ from chain.coins import format_coins
 from chain.context import Context
 from chain.errors import ErrInsufficientFunds
 from chain.modules.bank import keys
+from chain.modules.bank.expected_keepers import AccountKeeper
 from chain.tx.crypto import encode_address
 
 
 class BankKeeper:
-    def __init__(self, account_keeper):
+    """Balances, supply and denom metadata; creates accounts through the account keeper."""
+
+    def __init__(self, account_keeper: AccountKeeper):
         self.accounts = account_keeper
 
     def balance(self, store, address: bytes, denom: str) -> int:
@@ -21,8 +24,7 @@ class BankKeeper:
         return int(raw) if raw else 0
 
     def all_balances(self, store, address: bytes) -> list[tuple[str, int]]:
-        prefix = keys.BALANCE_PREFIX + address
-        return [(key[len(prefix):].decode(), int(raw)) for key, raw in store.iterate(prefix)]
+        return [(keys.split_balance_key(key)[1], int(raw)) for key, raw in store.iterate(keys.balances_prefix(address))]
 
     def _set_balance(self, store, address: bytes, denom: str, amount: int) -> None:
         if amount == 0:
@@ -35,7 +37,7 @@ class BankKeeper:
         return int(raw) if raw else 0
 
     def all_supply(self, store) -> list[tuple[str, int]]:
-        return [(key[1:].decode(), int(raw)) for key, raw in store.iterate(keys.SUPPLY_PREFIX)]
+        return [(keys.split_supply_key(key), int(raw)) for key, raw in store.iterate(keys.SUPPLY_PREFIX)]
 
     def set_supply(self, store, denom: str, amount: int) -> None:
         store.set(keys.supply_key(denom), str(amount).encode())
@@ -117,7 +119,7 @@ class BankKeeper:
         """Sum of all balances per denom (for the supply invariant)."""
         totals: dict[str, int] = {}
         for key, raw in store.iterate(keys.BALANCE_PREFIX):
-            denom = key[21:].decode()
+            denom = keys.split_balance_key(key)[1]
             totals[denom] = totals.get(denom, 0) + int(raw)
         return totals
 

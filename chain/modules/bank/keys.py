@@ -24,3 +24,22 @@ def metadata_key(base_denom: str) -> bytes:
 def module_address(name: str) -> bytes:
     """Module account address, as the Cosmos SDK derives it: sha256(name)[:20]."""
     return hashlib.sha256(name.encode()).digest()[:20]
+
+
+PREFIXES = (BALANCE_PREFIX, SUPPLY_PREFIX, METADATA_PREFIX)
+ADDRESS_LENGTH = 20
+
+
+def balances_prefix(address: bytes) -> bytes:
+    return BALANCE_PREFIX + address
+
+
+def split_balance_key(key: bytes) -> tuple[bytes, str]:
+    """(address, denom) of a balance key."""
+    body = key[len(BALANCE_PREFIX):]
+    return body[:ADDRESS_LENGTH], body[ADDRESS_LENGTH:].decode()
+
+
+def split_supply_key(key: bytes) -> str:
+    """The denom of a supply key."""
+    return key[len(SUPPLY_PREFIX):].decode()

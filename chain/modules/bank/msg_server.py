@@ -9,6 +9,7 @@ from chain.coins import parse_coins
 from chain.context import Context
 from chain.errors import ErrInvalidAddress
 from chain.tx.crypto import AddressError, decode_address
+from chain.tx.router import Route
 
 MSG_SEND_URL = "/cosmos.bank.v1beta1.MsgSend"
 
@@ -31,8 +32,17 @@ def validate_send(msg: MsgSend) -> None:
     parse_coins(msg.amount)
 
 
-def handle_send(ctx: Context, keepers, msg: MsgSend) -> None:
-    coins = parse_coins(msg.amount)
-    sender, recipient = _address(msg.from_address, "from_address"), _address(msg.to_address, "to_address")
-    ctx.emit("message", ("action", MSG_SEND_URL), ("sender", msg.from_address), ("module", "bank"))
-    keepers.bank.send(ctx, sender, recipient, coins)
+class MsgServer:
+    """Handles cosmos.bank.v1beta1.Msg with the bank keeper."""
+
+    def __init__(self, keeper):
+        self.keeper = keeper
+
+    def send(self, ctx: Context, msg: MsgSend) -> None:
+        coins = parse_coins(msg.amount)
+        sender, recipient = _address(msg.from_address, "from_address"), _address(msg.to_address, "to_address")
+        ctx.emit("message", ("action", MSG_SEND_URL), ("sender", msg.from_address), ("module", "bank"))
+        self.keeper.send(ctx, sender, recipient, coins)
+
+    def routes(self) -> list[tuple[str, Route]]:
+        return [(MSG_SEND_URL, Route(MsgSend, send_signers, validate_send, self.send))]

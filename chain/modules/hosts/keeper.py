@@ -6,6 +6,7 @@ from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_ACTIVE, HOST_STATUS_BANNED, HO
 
 from chain.context import Context
 from chain.modules.hosts import keys
+from chain.modules.hosts.expected_keepers import StakingKeeper
 from chain.tx.crypto import decode_address, pubkey_to_address
 
 
@@ -50,10 +51,16 @@ class HostsKeeper:
     def iterate_hosts(self, store):
         """(operator address, Host) in ascending operator-address order."""
         for key, raw in store.iterate(keys.HOST_PREFIX):
-            yield key[len(keys.HOST_PREFIX):], Host.FromString(raw)
+            yield keys.split_host_key(key), Host.FromString(raw)
 
     def all_hosts(self, store) -> list[Host]:
         return [host for _, host in self.iterate_hosts(store)]
+
+    def eligible_hosts(self, store) -> list[tuple[bytes, Host]]:
+        """(operator, Host) of every host with weight > 0 that is not BANNED, ascending operator: the
+        hosts that may validate Sprint proofs, execute and check inference jobs and share rewards."""
+        return [(operator, host) for operator, host in self.iterate_hosts(store)
+                if host.weight > 0 and host.status != HOST_STATUS_BANNED]
 
     def active_weight(self, store) -> int:
         """Sum of the weights of active hosts (the total CometBFT voting power they hold)."""
@@ -75,7 +82,7 @@ class HostsKeeper:
         ctx.emit("host_banned", ("host", host.operator), ("banned_until", str(until_height)), ("reason", reason))
         return host
 
-    def end_block(self, ctx: Context, staking) -> None:
+    def end_block(self, ctx: Context, staking: StakingKeeper) -> None:
         """Lift every ban whose banned_until <= this height: status ACTIVE when the operator still
         has min_collateral bonded (`staking.meets_min_collateral`), else INACTIVE; banned_until 0."""
         due = []

@@ -40,3 +40,11 @@ def split_ban_key(key: bytes) -> tuple[int, bytes]:
     """(banned_until, operator) of a ban queue key."""
     body = key[len(BAN_QUEUE_PREFIX):]
     return int.from_bytes(body[:8], "big"), body[8:]
+
+
+PREFIXES = (HOST_PREFIX, CONS_ADDR_PREFIX, WORKER_ADDR_PREFIX, BAN_QUEUE_PREFIX)
+
+
+def split_host_key(key: bytes) -> bytes:
+    """The operator of a host key."""
+    return key[len(HOST_PREFIX):]

@@ -4,8 +4,8 @@ Jobs carry four indices. `set_job` keeps three of them in step with the job's fi
 executor|status|id (when an executor is drawn), requester|id, and deadline|id while the job is
 PENDING. The audit index (audit_epoch|id, jobs waiting for settlement) is explicit: `add_audit` /
 `remove_audit`, because settlement may defer a job to a later epoch without changing the job.
-Verification state (secrets, epoch audits, re-verification deadlines, frauds) lives in
-verification_store.py.
+Verification state (secrets, epoch audits, re-verification deadlines, frauds, job baselines) is
+`InferenceKeeper.verification` (verification_store.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sprint.inference.v1.inference_pb2 import JOB_STATUS_PENDING, Job, Model, Pa
 
 from chain.modules.inference import keys
 from chain.modules.inference.params import default_params
+from chain.modules.inference.verification_store import VerificationStore
 from chain.tx.crypto import AddressError, decode_address
 
 
@@ -27,7 +28,11 @@ def _address_or_none(text: str) -> bytes | None:
 
 
 class InferenceKeeper:
-    """Params, models, jobs and their indices, the next job id and the per-block draw queue."""
+    """Params, models, jobs and their indices, the next job id and the per-block draw queue;
+    `verification` keeps the verification state (verification_store.py)."""
+
+    def __init__(self) -> None:
+        self.verification = VerificationStore()
 
     # --- params --------------------------------------------------------------------------------
 
@@ -103,25 +108,26 @@ class InferenceKeeper:
     def iterate_jobs(self, store, start_after: int = 0):
         """Jobs in ascending id order (ids > start_after)."""
         for key, raw in store.iterate(keys.JOB_PREFIX):
-            if keys.read_u64(key[1:]) > start_after:
+            if keys.split_job_key(key) > start_after:
                 yield Job.FromString(raw)
 
     def jobs_by_executor(self, store, executor: bytes, status: int | None = None) -> list[int]:
         """Job ids drawn to `executor` (optionally with one status), ascending by (status, id)."""
         prefix = keys.executor_prefix(executor, status)
-        return [keys.read_u64(key[-8:]) for key, _ in store.iterate(prefix)]
+        return [keys.id_suffix(key) for key, _ in store.iterate(prefix)]
 
     def jobs_by_requester(self, store, requester: bytes) -> list[int]:
         prefix = keys.requester_prefix(requester)
-        return [keys.read_u64(key[-8:]) for key, _ in store.iterate(prefix)]
+        return [keys.id_suffix(key) for key, _ in store.iterate(prefix)]
 
     def expiring(self, store, height: int) -> list[int]:
         """Ids of PENDING jobs whose deadline is at or below `height`, ascending by (deadline, id)."""
         ids = []
         for key, _ in store.iterate(keys.DEADLINE_INDEX_PREFIX):
-            if keys.read_u64(key[1:9]) > height:
+            deadline, job_id = keys.split_height_id_key(key)
+            if deadline > height:
                 break
-            ids.append(keys.read_u64(key[9:17]))
+            ids.append(job_id)
         return ids
 
     # --- the executor-draw queue ---------------------------------------------------------------
@@ -131,7 +137,7 @@ class InferenceKeeper:
 
     def take_new_jobs(self, store) -> list[int]:
         """Ids queued in this block (ascending), removing them from the queue."""
-        ids = [keys.read_u64(key[1:]) for key, _ in store.iterate(keys.NEW_JOBS_PREFIX)]
+        ids = [keys.id_suffix(key) for key, _ in store.iterate(keys.NEW_JOBS_PREFIX)]
         for job_id in ids:
             store.delete(keys.new_job_key(job_id))
         return ids
@@ -147,14 +153,14 @@ class InferenceKeeper:
     def audit_jobs(self, store, epoch: int) -> list[int]:
         """Job ids indexed under audit epoch `epoch`, ascending."""
         prefix = keys.audit_prefix(epoch)
-        return [keys.read_u64(key[len(prefix):]) for key, _ in store.iterate(prefix)]
+        return [keys.id_suffix(key) for key, _ in store.iterate(prefix)]
 
     def audit_jobs_up_to(self, store, epoch: int) -> list[tuple[int, int]]:
         """(audit epoch, job id) of every indexed job with audit epoch <= `epoch`, ascending."""
         rows = []
         for key, _ in store.iterate(keys.AUDIT_INDEX_PREFIX):
-            audit_epoch = keys.read_u64(key[1:9])
+            audit_epoch, job_id = keys.split_height_id_key(key)
             if audit_epoch > epoch:
                 break
-            rows.append((audit_epoch, keys.read_u64(key[9:17])))
+            rows.append((audit_epoch, job_id))
         return rows

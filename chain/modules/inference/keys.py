@@ -11,9 +11,15 @@ big-endian, addresses 20 raw bytes.
 | 0x55 u64 id | empty: jobs submitted in the current block, waiting for the executor draw |
 | 0x56 u64 deadline, u64 id | empty: PENDING jobs by deadline height (expiry) |
 | 0x57 u64 audit_epoch, u64 id | empty: COMPLETED jobs to settle |
-| 0x58-0x5b | verification (validation secrets, epoch audits, re-verification deadlines, frauds) |
+| 0x58 u64 epoch, operator(20) | sprint.inference.v1.ValidationSecret (commitment, then the secret) |
+| 0x59 u64 epoch | sprint.inference.v1.EpochAudit |
+| 0x5a u64 deadline, u64 job id | eligible voters fixed at opening: (operator(20), u64 weight)* |
+| 0x5b u64 epoch, executor(20), u64 job id | empty: confirmed fraud of `executor` in `epoch` |
 | 0x5c requester(20), u64 id | empty: jobs by requester |
 | 0x5d | unused (request counts live in reputation) |
+| 0x5e u64 epoch, operator(20) | u64 jobs_completed, u64 jobs_expired of its reputation record when `epoch` began |
+
+This file is the only place that defines an inference prefix or splits an inference key.
 """
 
 from __future__ import annotations
@@ -33,6 +39,11 @@ EPOCH_AUDIT_PREFIX = b"\x59"
 REVERIFY_INDEX_PREFIX = b"\x5a"
 FRAUD_PREFIX = b"\x5b"
 REQUESTER_INDEX_PREFIX = b"\x5c"
+JOB_BASELINE_PREFIX = b"\x5e"
+
+PREFIXES = (PARAMS_KEY, MODEL_PREFIX, JOB_PREFIX, NEXT_JOB_ID_KEY, EXECUTOR_INDEX_PREFIX, NEW_JOBS_PREFIX,
+            DEADLINE_INDEX_PREFIX, AUDIT_INDEX_PREFIX, SECRET_PREFIX, EPOCH_AUDIT_PREFIX, REVERIFY_INDEX_PREFIX,
+            FRAUD_PREFIX, REQUESTER_INDEX_PREFIX, JOB_BASELINE_PREFIX)
 
 ADDRESS_LENGTH = 20
 
@@ -84,3 +95,69 @@ def requester_prefix(requester: bytes) -> bytes:
 
 def requester_key(requester: bytes, job_id: int) -> bytes:
     return requester_prefix(requester) + u64(job_id)
+
+
+def id_suffix(key: bytes) -> int:
+    """The job id that ends an index key (executor, requester, new-job, audit and deadline keys)."""
+    return read_u64(key[-8:])
+
+
+def split_job_key(key: bytes) -> int:
+    """The job id of a job key."""
+    return read_u64(key[len(JOB_PREFIX):])
+
+
+def split_height_id_key(key: bytes) -> tuple[int, int]:
+    """(height or epoch, job id) of a deadline, audit-index or re-verification key."""
+    body = key[1:]
+    return read_u64(body[:8]), read_u64(body[8:16])
+
+
+# --- verification state (0x58-0x5b, 0x5e) -------------------------------------------------------
+
+def secrets_prefix(epoch: int) -> bytes:
+    return SECRET_PREFIX + u64(epoch)
+
+
+def secret_key(epoch: int, operator: bytes) -> bytes:
+    return secrets_prefix(epoch) + operator
+
+
+def split_secret_key(key: bytes) -> bytes:
+    """The operator of a validation-secret key."""
+    return key[len(SECRET_PREFIX) + 8:]
+
+
+def epoch_audit_key(epoch: int) -> bytes:
+    return EPOCH_AUDIT_PREFIX + u64(epoch)
+
+
+def reverify_key(deadline: int, job_id: int) -> bytes:
+    return REVERIFY_INDEX_PREFIX + u64(deadline) + u64(job_id)
+
+
+def frauds_prefix(epoch: int) -> bytes:
+    return FRAUD_PREFIX + u64(epoch)
+
+
+def fraud_key(epoch: int, executor: bytes, job_id: int) -> bytes:
+    return frauds_prefix(epoch) + executor + u64(job_id)
+
+
+def split_fraud_key(key: bytes) -> tuple[bytes, int]:
+    """(executor, job id) of a fraud key."""
+    body = key[len(FRAUD_PREFIX) + 8:]
+    return body[:ADDRESS_LENGTH], read_u64(body[ADDRESS_LENGTH:])
+
+
+def baselines_prefix(epoch: int) -> bytes:
+    return JOB_BASELINE_PREFIX + u64(epoch)
+
+
+def baseline_key(epoch: int, operator: bytes) -> bytes:
+    return baselines_prefix(epoch) + operator
+
+
+def split_baseline_key(key: bytes) -> bytes:
+    """The operator of a job-baseline key."""
+    return key[len(JOB_BASELINE_PREFIX) + 8:]

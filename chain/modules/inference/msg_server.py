@@ -1,5 +1,6 @@
-"""inference message handlers (jobs part): MsgRegisterModel (models.py), MsgSubmitInference and
-MsgInferenceResult; `routes()` also returns the verification routes when that part is present.
+"""inference message handlers: the MsgServer of every inference message. The jobs part is here
+(MsgSubmitInference, MsgInferenceResult); MsgRegisterModel is in models.py, the validation secrets in
+secrets.py, checks and reports in verification.py.
 
 Rules (a failing rule raises an SDK error naming it and changes nothing):
 - MsgSubmitInference: the model is registered; 1 <= max_tokens <= max_tokens_limit; the prompt is
@@ -23,14 +24,19 @@ from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED
 from sprint.inference.v1.inference_pb2 import (
     JOB_STATUS_COMPLETED, JOB_STATUS_EXPIRED, JOB_STATUS_PENDING, InferenceResult, Job, JobStatus,
 )
-from sprint.inference.v1.tx_pb2 import MsgInferenceResult, MsgRegisterModel, MsgSubmitInference
+from sprint.inference.v1.tx_pb2 import (
+    MsgCommitValidationSecret, MsgInferenceResult, MsgRegisterModel, MsgReportInference, MsgRevealValidationSecret,
+    MsgSubmitInference, MsgValidateInference,
+)
 
 from chain.context import Context
 from chain.errors import ErrInsufficientFee, ErrInvalidRequest, ErrUnauthorized
 from chain.modules.bank.keys import module_address
 from chain.modules.hosts.worker_auth import parse_address as _address, worker_signers
-from chain.modules.inference import keys, models
+from chain.modules.inference import keys, models, secrets, verification
+from chain.modules.inference.expected_keepers import InferenceDeps
 from chain.modules.sprint.epochs import bounds, epoch_number
+from chain.tx.router import Route
 from chain.tx.crypto import decode_address
 
 MSG_REGISTER_MODEL_URL = models.MSG_REGISTER_MODEL_URL
@@ -44,7 +50,7 @@ def requester_signers(msg) -> list[bytes]:
 
 
 def current_epoch(ctx: Context, keepers) -> int:
-    return epoch_number(keepers.sprint.get_params(ctx.store), ctx.block.height)
+    return keepers.sprint.current_epoch(ctx.store, ctx.block.height)
 
 
 def escrow_address() -> bytes:
@@ -251,30 +257,52 @@ def handle_result(ctx: Context, keepers, msg: MsgInferenceResult) -> None:
              ("validation_ppm", str(job.validation_ppm)))
 
 
-# --- routes ----------------------------------------------------------------------------------------
+# --- the msg server -------------------------------------------------------------------------------
 
 
-def _verification_routes() -> list:
-    """The verification part's routes (spot checks, secrets, reports) once that module exists."""
-    try:
-        from chain.modules.inference.verification import verification_routes
-    except ModuleNotFoundError as err:
-        if err.name != "chain.modules.inference.verification":
-            raise
-        return []
-    except ImportError:
-        return []
-    return list(verification_routes())
+class MsgServer:
+    """Handles sprint.inference.v1.Msg (models, jobs, results, validation secrets, checks, reports)
+    with the keepers the inference module is built from (expected_keepers.InferenceDeps)."""
 
+    def __init__(self, deps: InferenceDeps):
+        self.deps = deps
 
-def routes():
-    """(type URL, Route) for the inference messages, for registry.build_router."""
-    from chain.tx.router import Route
+    def register_model(self, ctx: Context, msg: MsgRegisterModel) -> None:
+        models.handle_register(ctx, self.deps, msg)
 
-    return [
-        (MSG_REGISTER_MODEL_URL, Route(MsgRegisterModel, models.owner_signers, models.validate_register,
-                                       models.handle_register)),
-        (MSG_SUBMIT_INFERENCE_URL, Route(MsgSubmitInference, requester_signers, validate_submit, handle_submit)),
-        (MSG_INFERENCE_RESULT_URL, Route(MsgInferenceResult, worker_signers, validate_result, handle_result)),
-    ] + _verification_routes()
+    def submit_inference(self, ctx: Context, msg: MsgSubmitInference) -> int:
+        return handle_submit(ctx, self.deps, msg)
 
+    def inference_result(self, ctx: Context, msg: MsgInferenceResult) -> None:
+        handle_result(ctx, self.deps, msg)
+
+    def commit_validation_secret(self, ctx: Context, msg: MsgCommitValidationSecret) -> None:
+        secrets.handle_commit(ctx, self.deps, msg)
+
+    def reveal_validation_secret(self, ctx: Context, msg: MsgRevealValidationSecret) -> None:
+        secrets.handle_reveal(ctx, self.deps, msg)
+
+    def validate_inference(self, ctx: Context, msg: MsgValidateInference) -> None:
+        verification.handle_check(ctx, self.deps, msg)
+
+    def report_inference(self, ctx: Context, msg: MsgReportInference) -> None:
+        verification.handle_report(ctx, self.deps, msg)
+
+    def routes(self) -> list[tuple[str, Route]]:
+        """(type URL, Route) of every inference message."""
+        return [
+            (MSG_REGISTER_MODEL_URL, Route(MsgRegisterModel, models.owner_signers, models.validate_register,
+                                           self.register_model)),
+            (MSG_SUBMIT_INFERENCE_URL, Route(MsgSubmitInference, requester_signers, validate_submit,
+                                             self.submit_inference)),
+            (MSG_INFERENCE_RESULT_URL, Route(MsgInferenceResult, worker_signers, validate_result,
+                                             self.inference_result)),
+            (verification.MSG_COMMIT_SECRET_URL, Route(MsgCommitValidationSecret, worker_signers,
+                                                       secrets.validate_commit, self.commit_validation_secret)),
+            (verification.MSG_REVEAL_SECRET_URL, Route(MsgRevealValidationSecret, worker_signers,
+                                                       secrets.validate_reveal, self.reveal_validation_secret)),
+            (verification.MSG_VALIDATE_URL, Route(MsgValidateInference, worker_signers,
+                                                  verification.validate_check, self.validate_inference)),
+            (verification.MSG_REPORT_URL, Route(MsgReportInference, verification.requester_signers,
+                                                verification.validate_report, self.report_inference)),
+        ]

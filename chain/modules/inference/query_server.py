@@ -53,7 +53,7 @@ def _candidate_ids(store, keepers, request):
     if request.HasField("audit_epoch"):
         return inference.audit_jobs(store, request.audit_epoch)
     if request.status == JOB_STATUS_REVERIFYING:  # every worker asks each block: use the open-vote index
-        return sorted(keys.read_u64(key[9:17]) for key, _ in store.iterate(keys.REVERIFY_INDEX_PREFIX))
+        return sorted(keys.split_height_id_key(key)[1] for key, _ in store.iterate(keys.REVERIFY_INDEX_PREFIX))
     return None
 
 

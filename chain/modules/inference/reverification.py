@@ -18,7 +18,6 @@ CLEARED and INCONCLUSIVE jobs return to COMPLETED and are paid by the next settl
 
 from __future__ import annotations
 
-from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED
 from sprint.inference.v1.inference_pb2 import (
     JOB_STATUS_COMPLETED, JOB_STATUS_FRAUD, JOB_STATUS_REVERIFYING, REVERIFY_OUTCOME_CLEARED,
     REVERIFY_OUTCOME_FRAUD, REVERIFY_OUTCOME_INCONCLUSIVE, REVERIFY_OUTCOME_OPEN, VERDICT_INVALID, VERDICT_VALID,
@@ -28,7 +27,7 @@ from sprint.inference.v1.inference_pb2 import (
 from chain.context import Context
 from chain.modules.bank.keys import module_address
 from chain.modules.inference import keys
-from chain.modules.inference.secrets import VSTORE, current_epoch
+from chain.modules.inference.secrets import current_epoch
 from chain.tx.crypto import decode_address, encode_address
 
 BPS = 10_000
@@ -37,9 +36,9 @@ OUTCOME_NAMES = {REVERIFY_OUTCOME_FRAUD: "fraud", REVERIFY_OUTCOME_CLEARED: "cle
 
 
 def eligible_voters(ctx: Context, keepers, executor: bytes) -> list[tuple[bytes, int]]:
-    """(operator, weight) of every host with weight > 0, not BANNED, except the executor, ascending."""
-    return [(operator, host.weight) for operator, host in keepers.hosts.iterate_hosts(ctx.store)
-            if host.weight > 0 and host.status != HOST_STATUS_BANNED and operator != executor]
+    """(operator, weight) of every eligible host (HostsKeeper.eligible_hosts) except the executor."""
+    return [(operator, host.weight) for operator, host in keepers.hosts.eligible_hosts(ctx.store)
+            if operator != executor]
 
 
 def open_reverification(ctx: Context, keepers, job: Job, opened_by: str, user_report: bool) -> None:
@@ -58,16 +57,16 @@ def open_reverification(ctx: Context, keepers, job: Job, opened_by: str, user_re
             rv.invalid_weight += weights.get(check.validator, 0)
     job.reverification.CopyFrom(rv)
     job.status = JOB_STATUS_REVERIFYING
-    VSTORE.open_reverification(ctx.store, deadline, job.id, voters)
+    keepers.inference.verification.open_reverification(ctx.store, deadline, job.id, voters)
     ctx.emit("inference_reverify_open", ("job_id", str(job.id)), ("executor", job.executor),
              ("opened_by", opened_by), ("user_report", "true" if user_report else "false"),
              ("eligible_weight", str(rv.eligible_weight)), ("deadline_height", str(deadline)))
     tally(ctx, keepers, job)
 
 
-def voter_weight(store, job: Job, operator: bytes) -> int:
+def voter_weight(store, vstore, job: Job, operator: bytes) -> int:
     """Weight `operator` votes with on the job's open re-verification (0: not eligible)."""
-    for voter, weight in VSTORE.voters(store, job.reverification.deadline_height, job.id):
+    for voter, weight in vstore.voters(store, job.reverification.deadline_height, job.id):
         if voter == operator:
             return weight
     return 0
@@ -86,7 +85,7 @@ def tally(ctx: Context, keepers, job: Job) -> None:
 
 def close(ctx: Context, keepers, job: Job, outcome: int) -> None:
     """Apply `outcome` to a REVERIFYING job and store it."""
-    VSTORE.close_reverification(ctx.store, job.reverification.deadline_height, job.id)
+    keepers.inference.verification.close_reverification(ctx.store, job.reverification.deadline_height, job.id)
     job.reverification.outcome = outcome
     if outcome == REVERIFY_OUTCOME_FRAUD:
         confirm_fraud(ctx, keepers, job)
@@ -103,10 +102,10 @@ def close(ctx: Context, keepers, job: Job, outcome: int) -> None:
 
 def close_due(ctx: Context, keepers) -> None:
     """End of block: re-verifications whose deadline is this block or earlier end INCONCLUSIVE."""
-    for deadline, job_id in VSTORE.due_reverifications(ctx.store, ctx.block.height):
+    for deadline, job_id in keepers.inference.verification.due_reverifications(ctx.store, ctx.block.height):
         job = keepers.inference.get_job(ctx.store, job_id)
         if job is None or job.status != JOB_STATUS_REVERIFYING:
-            VSTORE.close_reverification(ctx.store, deadline, job_id)
+            keepers.inference.verification.close_reverification(ctx.store, deadline, job_id)
             continue
         close(ctx, keepers, job, REVERIFY_OUTCOME_INCONCLUSIVE)
 
@@ -138,7 +137,7 @@ def confirm_fraud(ctx: Context, keepers, job: Job) -> None:
     confirmers = [decode_address(c.validator) for c in job.checks if c.verdict == VERDICT_INVALID]
     cap = bounty_cap(job.cost, params.training_fund_bps)
     keepers.rewards.record_fraud(ctx, epoch, executor, confirmers, cap)
-    VSTORE.add_fraud(ctx.store, epoch, executor, job.id)
+    keepers.inference.verification.add_fraud(ctx.store, epoch, executor, job.id)
     job.status = JOB_STATUS_FRAUD
     ctx.emit("inference_fraud", ("job_id", str(job.id)), ("executor", job.executor), ("epoch", str(epoch)),
              ("refund", f"{job.cost}{params.fee_denom}"), ("confirmers", ",".join(c.validator for c in job.checks

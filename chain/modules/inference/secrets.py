@@ -21,11 +21,6 @@ from chain.errors import ErrInvalidRequest
 from chain.modules.hosts.worker_auth import parse_address, worker_signers  # noqa: F401 (shared by verification.py)
 from chain.modules.hosts.worker_auth import worker_host as shared_worker_host
 from chain.modules.inference import duties
-from chain.modules.inference.verification_store import VerificationStore
-from chain.modules.sprint.epochs import epoch_number
-from chain.modules.sprint.msg_server import check_window
-
-VSTORE = VerificationStore()
 
 
 # --- shared helpers ----------------------------------------------------------------------------
@@ -33,16 +28,16 @@ VSTORE = VerificationStore()
 
 def worker_host(ctx: Context, keepers, worker: str) -> tuple[bytes, Host]:
     """(operator address, Host) of the non-banned host whose worker account is `worker`."""
-    return shared_worker_host(ctx, keepers, worker, "verification")
+    return shared_worker_host(ctx, keepers.hosts, worker, "verification")
 
 
 def current_epoch(ctx: Context, keepers) -> int:
-    return epoch_number(keepers.sprint.get_params(ctx.store), ctx.block.height)
+    return keepers.sprint.current_epoch(ctx.store, ctx.block.height)
 
 
 def check_phase(ctx: Context, keepers, epoch: int, phase: int, what: str) -> None:
     """Raise unless the block lies in `phase` of `epoch` ("early:"/"late:" naming the window)."""
-    check_window(ctx, keepers, epoch, phase, phase, what)
+    keepers.sprint.check_window(ctx, epoch, phase, phase, what)
 
 
 # --- commit / reveal ---------------------------------------------------------------------------
@@ -64,9 +59,9 @@ def handle_commit(ctx: Context, keepers, msg: MsgCommitValidationSecret) -> None
     """Store the host's validation-secret commitment for `msg.epoch`."""
     operator, host = worker_host(ctx, keepers, msg.worker)
     check_phase(ctx, keepers, msg.epoch, PHASE_COMMIT, "validation secret commitments")
-    if VSTORE.get_secret(ctx.store, msg.epoch, operator) is not None:
+    if keepers.inference.verification.get_secret(ctx.store, msg.epoch, operator) is not None:
         raise ErrInvalidRequest(f"host {host.operator} already committed a validation secret for epoch {msg.epoch}")
-    VSTORE.set_secret(ctx.store, msg.epoch, operator,
+    keepers.inference.verification.set_secret(ctx.store, msg.epoch, operator,
                       ValidationSecret(host=host.operator, epoch=msg.epoch, commitment=msg.commitment))
     ctx.emit("inference_secret_commit", ("epoch", str(msg.epoch)), ("host", host.operator),
              ("commitment", msg.commitment.hex()))
@@ -76,7 +71,7 @@ def handle_reveal(ctx: Context, keepers, msg: MsgRevealValidationSecret) -> None
     """Open the host's commitment for `msg.epoch`; the secret then proves or refutes its checks."""
     operator, host = worker_host(ctx, keepers, msg.worker)
     check_phase(ctx, keepers, msg.epoch, PHASE_SETTLEMENT, "validation secret reveals")
-    record = VSTORE.get_secret(ctx.store, msg.epoch, operator)
+    record = keepers.inference.verification.get_secret(ctx.store, msg.epoch, operator)
     if record is None:
         raise ErrInvalidRequest(f"host {host.operator} did not commit a validation secret for epoch {msg.epoch}; "
                                 "there is nothing to reveal")
@@ -86,6 +81,6 @@ def handle_reveal(ctx: Context, keepers, msg: MsgRevealValidationSecret) -> None
         raise ErrInvalidRequest(f"secret does not match the validation secret commitment of host {host.operator} "
                                 f"for epoch {msg.epoch}")
     record.secret = msg.secret
-    VSTORE.set_secret(ctx.store, msg.epoch, operator, record)
+    keepers.inference.verification.set_secret(ctx.store, msg.epoch, operator, record)
     ctx.emit("inference_secret_reveal", ("epoch", str(msg.epoch)), ("host", host.operator),
              ("secret", msg.secret.hex()))

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED
 from sprint.inference.v1.inference_pb2 import (
     DRAW_PROOF_FORGED, DRAW_PROOF_PENDING, DRAW_PROOF_PROVEN, JOB_STATUS_COMPLETED, JOB_STATUS_REVERIFYING,
     JOB_STATUS_SETTLED, REVERIFY_OUTCOME_INCONCLUSIVE, VERDICT_VALID, EpochAudit, HostWeight, Job,
@@ -31,7 +30,7 @@ from sprint.inference.v1.inference_pb2 import (
 
 from chain.context import Context
 from chain.modules.inference import duties, keys, reverification
-from chain.modules.inference.secrets import VSTORE
+from chain.modules.rewards.expected_keepers import SettlementSources
 from chain.tx.crypto import decode_address, encode_address
 
 BPS = 10_000
@@ -44,15 +43,14 @@ REWARDS = "rewards"
 
 def ensure_audit(ctx: Context, keepers, epoch: int) -> EpochAudit:
     """The EpochAudit of `epoch`, snapshotting the eligible hosts when it does not exist yet."""
-    record = VSTORE.get_audit(ctx.store, epoch)
+    record = keepers.inference.verification.get_audit(ctx.store, epoch)
     if record is not None:
         return record
     record = EpochAudit(epoch=epoch)
-    for operator, host in keepers.hosts.iterate_hosts(ctx.store):
-        if host.weight > 0 and host.status != HOST_STATUS_BANNED:
-            record.weights.append(HostWeight(host=host.operator, weight=host.weight))
+    for _, host in keepers.hosts.eligible_hosts(ctx.store):
+        record.weights.append(HostWeight(host=host.operator, weight=host.weight))
     _count_requests(ctx.store, keepers, record)
-    VSTORE.set_audit(ctx.store, record)
+    keepers.inference.verification.set_audit(ctx.store, record)
     _ensure_baselines(ctx.store, keepers, epoch)
     ctx.emit("inference_audit_snapshot", ("epoch", str(epoch)), ("hosts", str(len(record.weights))),
              ("total_weight", str(sum(w.weight for w in record.weights))))
@@ -61,14 +59,14 @@ def ensure_audit(ctx: Context, keepers, epoch: int) -> EpochAudit:
 
 def fill_seed(ctx: Context, keepers, epoch: int) -> None:
     """Copy the sprint seed of `epoch` into its audit once the sprint has fixed it."""
-    record = VSTORE.get_audit(ctx.store, epoch)
+    record = keepers.inference.verification.get_audit(ctx.store, epoch)
     if record is None or record.seed:
         return
     seed = keepers.sprint.get_seed(ctx.store, epoch)
     if seed:
         record.seed = seed
         _count_requests(ctx.store, keepers, record)
-        VSTORE.set_audit(ctx.store, record)
+        keepers.inference.verification.set_audit(ctx.store, record)
         ctx.emit("inference_audit_seed", ("epoch", str(epoch)), ("seed", seed.hex()))
 
 
@@ -87,15 +85,15 @@ def snapshot_weights(record: EpochAudit | None) -> list[tuple[bytes, int]]:
 def _ensure_baselines(store, keepers, epoch: int) -> None:
     """Remember every reputation record's job counters as `epoch` begins (kept when already set)."""
     for operator, rep in keepers.reputation.iterate(store):
-        if VSTORE.get_baseline(store, epoch, operator) is None:
-            VSTORE.set_baseline(store, epoch, operator, rep.jobs_completed, rep.jobs_expired)
+        if keepers.inference.verification.get_baseline(store, epoch, operator) is None:
+            keepers.inference.verification.set_baseline(store, epoch, operator, rep.jobs_completed, rep.jobs_expired)
 
 
 def _job_counts(store, keepers, epoch: int) -> dict[bytes, tuple[int, int]]:
     """operator -> (jobs finished in `epoch` (result or expiry), jobs completed in `epoch`)."""
     counts = {}
     for operator, rep in keepers.reputation.iterate(store):
-        completed0, expired0 = VSTORE.get_baseline(store, epoch, operator) or (0, 0)
+        completed0, expired0 = keepers.inference.verification.get_baseline(store, epoch, operator) or (0, 0)
         done = max(0, rep.jobs_completed - completed0)
         expired = max(0, rep.jobs_expired - expired0)
         if done or expired:
@@ -125,9 +123,9 @@ class Tally:
         table[operator] = table.get(operator, 0) + amount
 
 
-def duty_inputs(store, epoch: int) -> DutyInputs:
-    record = VSTORE.get_audit(store, epoch)
-    secrets = {operator: rec.secret for operator, rec in VSTORE.secrets(store, epoch) if rec.secret}
+def duty_inputs(store, vstore, epoch: int) -> DutyInputs:
+    record = vstore.get_audit(store, epoch)
+    secrets = {operator: rec.secret for operator, rec in vstore.secrets(store, epoch) if rec.secret}
     return DutyInputs(snapshot_weights(record), record.seed if record is not None else b"", secrets)
 
 
@@ -142,21 +140,21 @@ def settle(ctx: Context, keepers, epoch: int) -> dict[bytes, dict]:
         job = keepers.inference.get_job(ctx.store, job_id)
         if job is None:
             continue
-        if job.status == JOB_STATUS_REVERIFYING and not VSTORE.is_open(
+        if job.status == JOB_STATUS_REVERIFYING and not keepers.inference.verification.is_open(
                 ctx.store, job.reverification.deadline_height, job_id):
             reverification.close(ctx, keepers, job, REVERIFY_OUTCOME_INCONCLUSIVE)  # lost its record (import)
         if job.status == JOB_STATUS_REVERIFYING:
             keepers.inference.add_audit(ctx.store, epoch + 1, job_id)
         elif job.status == JOB_STATUS_COMPLETED:
             if job.audit_epoch not in inputs:
-                inputs[job.audit_epoch] = duty_inputs(ctx.store, job.audit_epoch)
+                inputs[job.audit_epoch] = duty_inputs(ctx.store, keepers.inference.verification, job.audit_epoch)
             settle_job(ctx, keepers, epoch, job, inputs[job.audit_epoch], tally)
             settled += 1
     outcomes = build_outcomes(ctx.store, keepers, epoch, tally)
     finish_epoch(ctx, keepers, epoch, outcomes)
     _count_requests(ctx.store, keepers, record)
     record.settled = True
-    VSTORE.set_audit(ctx.store, record)
+    keepers.inference.verification.set_audit(ctx.store, record)
     ctx.emit("inference_epoch_settled", ("epoch", str(epoch)), ("jobs", str(settled)),
              ("hosts", str(len(outcomes))))
     return outcomes
@@ -230,7 +228,7 @@ def build_outcomes(store, keepers, epoch: int, tally: Tally) -> dict[bytes, dict
     jobs = _job_counts(store, keepers, epoch)
     for operator, thresholds in tally.unrevealed.items():
         tally.add(tally.drawn, operator, duties.expected_duties(thresholds))
-    operators = sorted(set(jobs) | set(tally.drawn) | {op for op, _ in snapshot_weights(VSTORE.get_audit(store, epoch))})
+    operators = sorted(set(jobs) | set(tally.drawn) | {op for op, _ in snapshot_weights(keepers.inference.verification.get_audit(store, epoch))})
     return {operator: {"jobs_assigned": jobs.get(operator, (0, 0))[0], "jobs_done": jobs.get(operator, (0, 0))[1],
                        "duties_drawn": tally.drawn.get(operator, 0), "duties_done": tally.done.get(operator, 0)}
             for operator in operators}
@@ -246,7 +244,8 @@ def finish_epoch(ctx: Context, keepers, epoch: int, outcomes: dict[bytes, dict])
         reputation.record_duties(ctx.store, operator, done, drawn - done)
         if outcome["jobs_done"] or done:
             active[operator] = True
-    reputation.end_epoch(ctx, epoch, sorted(active), VSTORE.caught(ctx.store, epoch))
-    keepers.rewards.settle_epoch(ctx, keepers, epoch, outcomes)
-    VSTORE.clear_baselines(ctx.store, epoch)
+    reputation.end_epoch(ctx, epoch, sorted(active), keepers.inference.verification.caught(ctx.store, epoch))
+    keepers.rewards.settle_epoch(ctx, SettlementSources(reputation=keepers.reputation, inference=keepers.inference),
+                                 epoch, outcomes)
+    keepers.inference.verification.clear_baselines(ctx.store, epoch)
     _ensure_baselines(ctx.store, keepers, epoch + 1)

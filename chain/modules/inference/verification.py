@@ -1,5 +1,5 @@
 """Spot checks, votes and reports: MsgValidateInference and MsgReportInference; the verification
-routes, end-of-block work and the Audit query.
+end-of-block work and the Audit query.
 
 MsgValidateInference (signed by a host's worker; the host is registered and not BANNED):
 - never by the job's executor (ErrUnauthorized), once per host and job (ErrInvalidRequest);
@@ -21,18 +21,17 @@ from sprint.inference.v1.inference_pb2 import (
     VERDICT_VALID, Job, JobCheck, JobStatus,
 )
 from sprint.inference.v1.tx_pb2 import (
-    MsgCommitValidationSecret, MsgReportInference, MsgRevealValidationSecret, MsgValidateInference,
+    MsgReportInference, MsgValidateInference,
 )
 
 from chain.context import Context
 from chain.errors import ErrInvalidRequest, ErrUnauthorized
 from chain.modules.bank.keys import module_address
-from chain.modules.inference import keys, reverification, secrets, settlement
-from chain.modules.inference.secrets import VSTORE, parse_address, worker_host
+from chain.modules.inference import keys, reverification, settlement
+from chain.modules.inference.secrets import parse_address, worker_host
 from chain.modules.sprint.epochs import bounds, epoch_number
 from chain.query import QueryMethod, not_found
 from chain.tx.crypto import decode_address
-from chain.tx.router import Route
 
 MSG_COMMIT_SECRET_URL = "/sprint.inference.v1.MsgCommitValidationSecret"
 MSG_REVEAL_SECRET_URL = "/sprint.inference.v1.MsgRevealValidationSecret"
@@ -97,7 +96,7 @@ def _spot_check(ctx: Context, keepers, job: Job, check: JobCheck) -> None:
 
 
 def _vote(ctx: Context, keepers, job: Job, check: JobCheck, operator: bytes) -> None:
-    weight = reverification.voter_weight(ctx.store, job, operator)
+    weight = reverification.voter_weight(ctx.store, keepers.inference.verification, job, operator)
     if weight == 0:
         raise ErrUnauthorized(f"host {check.validator} is not among the eligible voters of job {job.id}'s "
                               "re-verification")
@@ -153,19 +152,7 @@ def handle_report(ctx: Context, keepers, msg: MsgReportInference) -> None:
     reverification.open_reverification(ctx, keepers, job, msg.requester, user_report=True)
 
 
-# --- wiring ------------------------------------------------------------------------------------
-
-
-def verification_routes() -> list[tuple[str, Route]]:
-    """(type URL, Route) of the verification messages, for the inference routes."""
-    return [
-        (MSG_COMMIT_SECRET_URL, Route(MsgCommitValidationSecret, secrets.worker_signers, secrets.validate_commit,
-                                      secrets.handle_commit)),
-        (MSG_REVEAL_SECRET_URL, Route(MsgRevealValidationSecret, secrets.worker_signers, secrets.validate_reveal,
-                                      secrets.handle_reveal)),
-        (MSG_VALIDATE_URL, Route(MsgValidateInference, secrets.worker_signers, validate_check, handle_check)),
-        (MSG_REPORT_URL, Route(MsgReportInference, requester_signers, validate_report, handle_report)),
-    ]
+# --- end of block ------------------------------------------------------------------------------
 
 
 def verification_end_block(ctx: Context, keepers) -> None:
@@ -186,10 +173,10 @@ def verification_end_block(ctx: Context, keepers) -> None:
 
 def audit(store, keepers, request: query_pb2.QueryAuditRequest) -> query_pb2.QueryAuditResponse:
     """An epoch's EpochAudit (NOT_FOUND before its first block) and its hosts' secrets."""
-    record = VSTORE.get_audit(store, request.epoch)
+    record = keepers.inference.verification.get_audit(store, request.epoch)
     if record is None:
         raise not_found(f"epoch {request.epoch} has no audit snapshot (it has not started)")
-    return query_pb2.QueryAuditResponse(audit=record, secrets=[s for _, s in VSTORE.secrets(store, request.epoch)])
+    return query_pb2.QueryAuditResponse(audit=record, secrets=[s for _, s in keepers.inference.verification.secrets(store, request.epoch)])
 
 
 AUDIT_METHODS = [QueryMethod("/sprint.inference.v1.Query/Audit", query_pb2.QueryAuditRequest, audit)]

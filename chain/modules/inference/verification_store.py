@@ -1,43 +1,15 @@
-"""Verification state of the inference module (prefixes 0x58-0x5b and 0x5e, see keys.py).
-
-| key | value |
-|---|---|
-| 0x58 u64 epoch, operator(20) | sprint.inference.v1.ValidationSecret (commitment, then the secret) |
-| 0x59 u64 epoch | sprint.inference.v1.EpochAudit |
-| 0x5a u64 deadline, u64 job id | eligible voters fixed at opening: (operator(20), u64 weight)* |
-| 0x5b u64 epoch, executor(20), u64 job id | empty: confirmed fraud of `executor` in `epoch` |
-| 0x5e u64 epoch, operator(20) | u64 jobs_completed, u64 jobs_expired of its reputation record when `epoch` began |
-"""
+"""Verification state of the inference module, kept by InferenceKeeper.verification: validation
+secrets, epoch audits, open re-verifications, frauds and per-epoch job baselines (key layout in
+keys.py, prefixes 0x58-0x5b and 0x5e)."""
 
 from __future__ import annotations
 
 from sprint.inference.v1.inference_pb2 import EpochAudit, ValidationSecret
 
 from chain.modules.inference import keys
+from chain.modules.inference.keys import ADDRESS_LENGTH, baseline_key, fraud_key, reverify_key, secret_key
 
-JOB_BASELINE_PREFIX = b"\x5e"
-ADDRESS_LENGTH = 20
 _ENTRY = ADDRESS_LENGTH + 8
-
-
-def secret_key(epoch: int, operator: bytes) -> bytes:
-    return keys.SECRET_PREFIX + keys.u64(epoch) + operator
-
-
-def audit_key(epoch: int) -> bytes:
-    return keys.EPOCH_AUDIT_PREFIX + keys.u64(epoch)
-
-
-def reverify_key(deadline: int, job_id: int) -> bytes:
-    return keys.REVERIFY_INDEX_PREFIX + keys.u64(deadline) + keys.u64(job_id)
-
-
-def fraud_key(epoch: int, executor: bytes, job_id: int) -> bytes:
-    return keys.FRAUD_PREFIX + keys.u64(epoch) + executor + keys.u64(job_id)
-
-
-def baseline_key(epoch: int, operator: bytes) -> bytes:
-    return JOB_BASELINE_PREFIX + keys.u64(epoch) + operator
 
 
 def pack_weights(weights: list[tuple[bytes, int]]) -> bytes:
@@ -63,8 +35,8 @@ class VerificationStore:
 
     def secrets(self, store, epoch: int) -> list[tuple[bytes, ValidationSecret]]:
         """(operator, ValidationSecret) of every host that committed in `epoch`, ascending."""
-        prefix = keys.SECRET_PREFIX + keys.u64(epoch)
-        return [(key[len(prefix):], ValidationSecret.FromString(raw)) for key, raw in store.iterate(prefix)]
+        return [(keys.split_secret_key(key), ValidationSecret.FromString(raw))
+                for key, raw in store.iterate(keys.secrets_prefix(epoch))]
 
     def revealed_secret(self, store, epoch: int, operator: bytes) -> bytes | None:
         record = self.get_secret(store, epoch, operator)
@@ -73,11 +45,11 @@ class VerificationStore:
     # --- epoch audits --------------------------------------------------------------------------
 
     def get_audit(self, store, epoch: int) -> EpochAudit | None:
-        raw = store.get(audit_key(epoch))
+        raw = store.get(keys.epoch_audit_key(epoch))
         return EpochAudit.FromString(raw) if raw is not None else None
 
     def set_audit(self, store, audit: EpochAudit) -> None:
-        store.set(audit_key(audit.epoch), audit.SerializeToString())
+        store.set(keys.epoch_audit_key(audit.epoch), audit.SerializeToString())
 
     # --- open re-verifications -----------------------------------------------------------------
 
@@ -99,10 +71,10 @@ class VerificationStore:
         """(deadline, job id) of open re-verifications with deadline <= height, ascending."""
         rows = []
         for key, _ in store.iterate(keys.REVERIFY_INDEX_PREFIX):
-            deadline = keys.read_u64(key[1:9])
+            deadline, job_id = keys.split_height_id_key(key)
             if deadline > height:
                 break
-            rows.append((deadline, keys.read_u64(key[9:17])))
+            rows.append((deadline, job_id))
         return rows
 
     # --- frauds --------------------------------------------------------------------------------
@@ -112,10 +84,9 @@ class VerificationStore:
 
     def caught(self, store, epoch: int) -> list[bytes]:
         """Executors with a confirmed fraud in `epoch`, ascending, each once."""
-        prefix = keys.FRAUD_PREFIX + keys.u64(epoch)
         found: list[bytes] = []
-        for key, _ in store.iterate(prefix):
-            executor = key[len(prefix):len(prefix) + ADDRESS_LENGTH]
+        for key, _ in store.iterate(keys.frauds_prefix(epoch)):
+            executor = keys.split_fraud_key(key)[0]
             if not found or found[-1] != executor:
                 found.append(executor)
         return found
@@ -130,9 +101,8 @@ class VerificationStore:
         store.set(baseline_key(epoch, operator), keys.u64(completed) + keys.u64(expired))
 
     def baselines(self, store, epoch: int) -> list[tuple[bytes, tuple[int, int]]]:
-        prefix = JOB_BASELINE_PREFIX + keys.u64(epoch)
-        return [(key[len(prefix):], (keys.read_u64(raw[:8]), keys.read_u64(raw[8:16])))
-                for key, raw in store.iterate(prefix)]
+        return [(keys.split_baseline_key(key), (keys.read_u64(raw[:8]), keys.read_u64(raw[8:16])))
+                for key, raw in store.iterate(keys.baselines_prefix(epoch))]
 
     def clear_baselines(self, store, epoch: int) -> None:
         for operator, _ in self.baselines(store, epoch):

@@ -7,37 +7,49 @@ from sprint.reputation.v1.reputation_pb2 import HostReputation, Params
 
 from chain.context import Context
 from chain.modules.reputation import formulas, keys
+from chain.modules.reputation.expected_keepers import HostsKeeper, StakingKeeper
 from chain.modules.reputation.params import PPM, default_params
 from chain.tx.crypto import decode_address, encode_address
 
 _DERIVED = ("validation_ppm", "score_ppm", "has_record")
 
 
-class ReputationKeeper:
-    """Honesty record of each host (epochs of honest work, success and work-value EMAs, counters).
-
-    `staking` gives the bonds of the stake share; `hosts` the host list for batch scores."""
-
-    def __init__(self, staking, hosts):
-        self.staking = staking
-        self.hosts = hosts
-
-    # ------------------------------------------------------------------ params
+class ReputationLevels:
+    """Read-only reputation records and params: what staking needs (`level`), with no dependencies
+    of its own (the full keeper reads bonds, so staking gets this narrow view)."""
 
     def get_params(self, store) -> Params:
         """Stored params (the defaults for a store initialised before reputation existed)."""
         raw = store.get(keys.PARAMS_KEY)
         return Params.FromString(raw) if raw is not None else default_params()
 
-    def set_params(self, store, params: Params) -> None:
-        store.set(keys.PARAMS_KEY, params.SerializeToString())
-
-    # ------------------------------------------------------------------ records
-
     def get(self, store, operator: bytes) -> HostReputation | None:
         """The stored record (derived fields unset), or None for a host without one."""
         raw = store.get(keys.host_key(operator))
         return HostReputation.FromString(raw) if raw is not None else None
+
+    def iterate(self, store):
+        """(operator, stored record) in ascending operator order."""
+        for key, raw in store.iterate(keys.HOST_PREFIX):
+            yield keys.split_host_key(key), HostReputation.FromString(raw)
+
+    def level(self, store, operator: bytes) -> tuple[int, int]:
+        """(honest_epochs, full_reputation_epochs): the reputation level staking scales lock-ups by."""
+        rep = self.get(store, operator)
+        return (rep.honest_epochs if rep else 0), self.get_params(store).full_reputation_epochs
+
+
+class ReputationKeeper(ReputationLevels):
+    """Honesty record of each host (epochs of honest work, success and work-value EMAs, counters).
+
+    `staking` gives the bonds of the stake share; `hosts` the host list for batch scores."""
+
+    def __init__(self, staking: StakingKeeper, hosts: HostsKeeper):
+        self.staking = staking
+        self.hosts = hosts
+
+    def set_params(self, store, params: Params) -> None:
+        store.set(keys.PARAMS_KEY, params.SerializeToString())
 
     def set(self, store, rep: HostReputation) -> None:
         """Store a record by rep.host; derived fields are not stored."""
@@ -49,16 +61,6 @@ class ReputationKeeper:
 
     def _get_or_new(self, store, operator: bytes) -> HostReputation:
         return self.get(store, operator) or HostReputation(host=encode_address(operator))
-
-    def iterate(self, store):
-        """(operator, stored record) in ascending operator order."""
-        for key, raw in store.iterate(keys.HOST_PREFIX):
-            yield key[len(keys.HOST_PREFIX):], HostReputation.FromString(raw)
-
-    def level(self, store, operator: bytes) -> tuple[int, int]:
-        """(honest_epochs, full_reputation_epochs): the reputation level staking scales lock-ups by."""
-        rep = self.get(store, operator)
-        return (rep.honest_epochs if rep else 0), self.get_params(store).full_reputation_epochs
 
     # ------------------------------------------------------------------ request volume
 

@@ -13,3 +13,11 @@ def host_key(operator: bytes) -> bytes:
 
 def requests_key(epoch: int) -> bytes:
     return REQUESTS_PREFIX + epoch.to_bytes(8, "big")
+
+
+PREFIXES = (PARAMS_KEY, HOST_PREFIX, REQUESTS_PREFIX)
+
+
+def split_host_key(key: bytes) -> bytes:
+    """The operator of a host record key."""
+    return key[len(HOST_PREFIX):]

@@ -15,12 +15,14 @@ in the inference end_block before this one).
 
 from __future__ import annotations
 
-from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED
+from typing import Protocol
+
 from sprint.rewards.v1.rewards_pb2 import Accrual, EpochPool, HostOutcome, Params
 
 from chain.context import Context
 from chain.modules.bank.keys import FEE_COLLECTOR, module_address
 from chain.modules.rewards import keys
+from chain.modules.rewards.expected_keepers import BankKeeper, HostsKeeper, ScoreTable, SettlementSources
 from chain.modules.rewards.params import BPS, block_reward, default_params
 from chain.modules.sprint.epochs import bounds, epoch_number
 from chain.tx.crypto import encode_address
@@ -58,13 +60,20 @@ def proportional_shares(amount: int, weights: list[tuple[bytes, int]]) -> list[t
     return [(operator, amount * w // total) for operator, w in weights if w > 0]
 
 
+class EndBlockSources(Protocol):
+    """What the end-of-block settlement reads: epoch params, scores and inference params."""
+
+    sprint: object
+    reputation: ScoreTable | None
+    inference: object
+
+
 class RewardsKeeper:
     """The only code that touches the rewards prefixes (0x70-0x77, see keys.py)."""
 
-    def __init__(self, bank, hosts, staking=None, reputation=None):
+    def __init__(self, bank: BankKeeper, hosts: HostsKeeper, reputation: ScoreTable | None = None):
         self.bank = bank
         self.hosts = hosts
-        self.staking = staking
         self.reputation = reputation
         self.module_address = module_address(keys.MODULE_NAME)
 
@@ -193,15 +202,17 @@ class RewardsKeeper:
 
     # --- per block -------------------------------------------------------------------------------
 
-    def end_block(self, ctx: Context, keepers) -> None:
+    def end_block(self, ctx: Context, keepers: EndBlockSources) -> None:
         """Mint this block's issuance, sweep gas fees, split them; settle the epoch at its last block
-        when the inference settlement has not already done so."""
+        when the inference settlement has not already done so. `keepers` gives the epoch params
+        (sprint), the scores (reputation) and bounty_bps (inference)."""
         store, height = ctx.store, ctx.block.height
         sprint_params = keepers.sprint.get_params(store)
         current = epoch_number(sprint_params, height)
         self.collect_block(ctx, self.open_epoch(store, current))
         if height == bounds(sprint_params, current).end and not self.is_settled(store, current):
-            self.settle_epoch(ctx, keepers, current, {})
+            sources = SettlementSources(reputation=keepers.reputation, inference=keepers.inference)
+            self.settle_epoch(ctx, sources, current, {})
 
     def collect_block(self, ctx: Context, epoch: int) -> None:
         """Mint block_reward into "rewards", sweep fee_collector's denom balance, split into the
@@ -234,21 +245,25 @@ class RewardsKeeper:
 
     # --- settlement ------------------------------------------------------------------------------
 
-    def settle_epoch(self, ctx: Context, keepers, epoch: int, outcomes: dict[bytes, dict]) -> list[HostOutcome]:
+    def settle_epoch(self, ctx: Context, sources: SettlementSources, epoch: int,
+                     outcomes: dict[bytes, dict]) -> list[HostOutcome]:
         """Share out `epoch`'s pools, then release / withhold / forfeit every host's accruals of the
         epoch (see the module docstring); returns the HostOutcomes written. A second call for the
-        same epoch does nothing and returns []."""
+        same epoch does nothing and returns []. `sources` may also be any object with the fields of
+        SettlementSources (reputation, optionally inference)."""
+        if not isinstance(sources, SettlementSources):
+            sources = SettlementSources(**vars(sources))  # an unknown field is a TypeError, never ignored
         store = ctx.store
         if self.is_settled(store, epoch):
             return []
         params = self.get_params(store)
-        burn = self._share_pools(ctx, keepers, epoch, outcomes)
+        burn = self._share_pools(ctx, sources, epoch, outcomes)
         operators = {operator: True for operator, _ in self.accruals(store, epoch)}
         for operator in outcomes:
             operators[operator] = True
         for executor, _, _ in self.bounty_claims(store, epoch):
             operators[executor] = True
-        bounty_bps = self._bounty_bps(store, keepers)
+        bounty_bps = self._bounty_bps(store, sources)
         written = []
         for operator in sorted(operators):
             outcome, burned = self._settle_host(ctx, params, epoch, operator, outcomes.get(operator, {}), bounty_bps)
@@ -260,28 +275,22 @@ class RewardsKeeper:
         ctx.emit("rewards_settled", ("epoch", str(epoch)), ("hosts", str(len(written))), ("burned", str(burn)))
         return written
 
-    def _bounty_bps(self, store, keepers) -> int:
-        inference = getattr(keepers, "inference", None)
-        if inference is not None and hasattr(inference, "get_params"):
-            try:
-                return inference.get_params(store).bounty_bps
-            except RuntimeError as err:
-                if isinstance(err, RecursionError):
-                    raise  # a node-local fault, not "params missing"
-                return DEFAULT_BOUNTY_BPS
-        return DEFAULT_BOUNTY_BPS
+    @staticmethod
+    def _bounty_bps(store, sources: SettlementSources) -> int:
+        """The inference params' bounty_bps; DEFAULT_BOUNTY_BPS without an inference source."""
+        if sources.inference is None:
+            return DEFAULT_BOUNTY_BPS
+        return sources.inference.get_params(store).bounty_bps
 
-    def _scores(self, store, keepers, operators: list[bytes]) -> list[int]:
+    def _scores(self, store, sources: SettlementSources, operators: list[bytes]) -> list[int]:
         """Reputation scheduling score (ppm) of each operator; 10^6 each without a reputation keeper."""
-        reputation = getattr(keepers, "reputation", None) or self.reputation
+        reputation = sources.reputation or self.reputation
         if reputation is None:
             return [PPM for _ in operators]
-        if hasattr(reputation, "scores"):
-            table = reputation.scores(store)
-            return [table.get(operator, 0) for operator in operators]
-        return [reputation.score_ppm(store, operator) for operator in operators]
+        table = reputation.scores(store)
+        return [table.get(operator, 0) for operator in operators]
 
-    def _share_pools(self, ctx: Context, keepers, epoch: int, outcomes: dict[bytes, dict]) -> int:
+    def _share_pools(self, ctx: Context, sources: SettlementSources, epoch: int, outcomes: dict[bytes, dict]) -> int:
         """Credit pool shares to the hosts' accruals of `epoch`; returns the undistributed rest."""
         store = ctx.store
         pool = self.get_pool(store, epoch)
@@ -289,9 +298,8 @@ class RewardsKeeper:
         duties = [(operator, outcomes[operator].get("duties_done", 0)) for operator in sorted(outcomes)]
         if sum(d for _, d in duties) == 0:
             executor_pool, validator_pool = executor_pool + validator_pool, 0
-        eligible = [(operator, host.weight) for operator, host in self.hosts.iterate_hosts(store)
-                    if host.weight > 0 and host.status != HOST_STATUS_BANNED]
-        scores = self._scores(store, keepers, [operator for operator, _ in eligible])
+        eligible = [(operator, host.weight) for operator, host in self.hosts.eligible_hosts(store)]
+        scores = self._scores(store, sources, [operator for operator, _ in eligible])
         scored = [(operator, weight * score) for (operator, weight), score in zip(eligible, scores)]
         if sum(w for _, w in scored) == 0:
             scored = eligible

@@ -64,3 +64,7 @@ def encode_bounty(cap: int, confirmers: list[bytes]) -> bytes:
 def decode_bounty(raw: bytes) -> tuple[int, list[bytes]]:
     cap, rest = int.from_bytes(raw[:8], "big"), raw[8:]
     return cap, [rest[i:i + ADDRESS_BYTES] for i in range(0, len(rest), ADDRESS_BYTES)]
+
+
+PREFIXES = (PARAMS_KEY, POOL_PREFIX, ACCRUAL_PREFIX, OUTCOME_PREFIX, BOUNTY_PREFIX, SETTLED_PREFIX,
+            LAST_OUTCOME_PREFIX)

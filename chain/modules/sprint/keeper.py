@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sprint.sprint.v1.sprint_pb2 import Params, ProofSummary, Validation
 
+from chain.context import Context
+from chain.errors import ErrInvalidRequest
 from chain.modules.sprint import keys
 from chain.modules.sprint.epochs import Bounds, bounds, epoch_number
 from chain.tx.crypto import encode_address
@@ -27,6 +29,25 @@ class SprintKeeper:
         """(params, bounds of the epoch containing `height`)."""
         params = self.get_params(store)
         return params, bounds(params, epoch_number(params, height))
+
+    def current_epoch(self, store, height: int) -> int:
+        """The epoch containing `height` (the one source of "current epoch" for every module)."""
+        return epoch_number(self.get_params(store), height)
+
+    def check_window(self, ctx: Context, epoch: int, first_phase: int, last_phase: int, what: str) -> Params:
+        """Params, after checking the block lies in [first_phase, last_phase] of `epoch`; otherwise
+        ErrInvalidRequest starting "early:" or "late:" and naming the window's blocks."""
+        params = self.get_params(ctx.store)
+        b = bounds(params, epoch)
+        first, last = b.window(first_phase)[0], b.window(last_phase)[1]
+        height = ctx.block.height
+        if height < first:
+            raise ErrInvalidRequest(f"early: {what} for epoch {epoch} are accepted in blocks {first}..{last}, "
+                                    f"this is block {height}")
+        if height > last:
+            raise ErrInvalidRequest(f"late: {what} for epoch {epoch} were accepted in blocks {first}..{last}, "
+                                    f"this is block {height}")
+        return params
 
     # --- seeds ---------------------------------------------------------------------------------
 

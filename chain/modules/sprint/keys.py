@@ -104,3 +104,6 @@ def missed_reveal_key(operator: bytes) -> bytes:
 
 def missed_validation_key(operator: bytes) -> bytes:
     return MISSED_VALIDATION_PREFIX + operator
+
+PREFIXES = (PARAMS_KEY, SEED_PREFIX, VALIDATION_SEED_PREFIX, COMMIT_PREFIX, REVEAL_PREFIX, SUMMARY_PREFIX,
+            PROOF_PREFIX, VOTE_PREFIX, DUTY_PREFIX, POWER_PREFIX, MISSED_REVEAL_PREFIX, MISSED_VALIDATION_PREFIX)

@@ -28,7 +28,8 @@ from chain.errors import ErrInvalidRequest, ErrUnauthorized
 from chain.modules.hosts.worker_auth import parse_address as _address, worker_signers
 from chain.modules.hosts.worker_auth import worker_host as shared_worker_host
 from chain.modules.sprint import keys, randomness
-from chain.modules.sprint.epochs import bounds
+from chain.modules.sprint.expected_keepers import SprintDeps
+from chain.tx.router import Route
 
 MSG_COMMIT_SEED_URL = "/sprint.sprint.v1.MsgCommitSeed"
 MSG_REVEAL_SEED_URL = "/sprint.sprint.v1.MsgRevealSeed"
@@ -72,22 +73,12 @@ def validate_validation(msg: MsgSubmitProofValidation) -> None:
 
 def worker_host(ctx: Context, keepers, worker: str) -> tuple[bytes, Host]:
     """(operator address, Host) of the non-banned host whose worker account is `worker`."""
-    return shared_worker_host(ctx, keepers, worker, "the Sprint")
+    return shared_worker_host(ctx, keepers.hosts, worker, "the Sprint")
 
 
 def check_window(ctx: Context, keepers, epoch: int, first_phase: int, last_phase: int, what: str):
-    """Params, after checking the block lies in [first_phase, last_phase] of `epoch`."""
-    params = keepers.sprint.get_params(ctx.store)
-    b = bounds(params, epoch)
-    first, last = b.window(first_phase)[0], b.window(last_phase)[1]
-    height = ctx.block.height
-    if height < first:
-        raise ErrInvalidRequest(f"early: {what} for epoch {epoch} are accepted in blocks {first}..{last}, "
-                                f"this is block {height}")
-    if height > last:
-        raise ErrInvalidRequest(f"late: {what} for epoch {epoch} were accepted in blocks {first}..{last}, "
-                                f"this is block {height}")
-    return params
+    """Params, after checking the block lies in [first_phase, last_phase] of `epoch` (SprintKeeper.check_window)."""
+    return keepers.sprint.check_window(ctx, epoch, first_phase, last_phase, what)
 
 
 # --- handlers --------------------------------------------------------------------------------------
@@ -189,14 +180,31 @@ def handle_validation(ctx: Context, keepers, msg: MsgSubmitProofValidation) -> N
              ("checked", str(msg.checked)), ("mismatches", str(msg.mismatches)))
 
 
-def routes():
-    """(type URL, Route) for the four sprint messages, for registry.build_router."""
-    from chain.tx.router import Route
+class MsgServer:
+    """Handles sprint.sprint.v1.Msg with the sprint keeper and the hosts keeper (who may send)."""
 
-    return [
-        (MSG_COMMIT_SEED_URL, Route(MsgCommitSeed, worker_signers, validate_commit, handle_commit)),
-        (MSG_REVEAL_SEED_URL, Route(MsgRevealSeed, worker_signers, validate_reveal, handle_reveal)),
-        (MSG_SUBMIT_PROOF_BATCH_URL, Route(MsgSubmitProofBatch, worker_signers, validate_batch, handle_batch)),
-        (MSG_SUBMIT_PROOF_VALIDATION_URL,
-         Route(MsgSubmitProofValidation, worker_signers, validate_validation, handle_validation)),
-    ]
+    def __init__(self, deps: SprintDeps):
+        self.deps = deps
+
+    def commit_seed(self, ctx: Context, msg: MsgCommitSeed) -> None:
+        handle_commit(ctx, self.deps, msg)
+
+    def reveal_seed(self, ctx: Context, msg: MsgRevealSeed) -> None:
+        handle_reveal(ctx, self.deps, msg)
+
+    def submit_proof_batch(self, ctx: Context, msg: MsgSubmitProofBatch) -> None:
+        handle_batch(ctx, self.deps, msg)
+
+    def submit_proof_validation(self, ctx: Context, msg: MsgSubmitProofValidation) -> None:
+        handle_validation(ctx, self.deps, msg)
+
+    def routes(self) -> list[tuple[str, Route]]:
+        """(type URL, Route) of the four sprint messages."""
+        return [
+            (MSG_COMMIT_SEED_URL, Route(MsgCommitSeed, worker_signers, validate_commit, self.commit_seed)),
+            (MSG_REVEAL_SEED_URL, Route(MsgRevealSeed, worker_signers, validate_reveal, self.reveal_seed)),
+            (MSG_SUBMIT_PROOF_BATCH_URL,
+             Route(MsgSubmitProofBatch, worker_signers, validate_batch, self.submit_proof_batch)),
+            (MSG_SUBMIT_PROOF_VALIDATION_URL,
+             Route(MsgSubmitProofValidation, worker_signers, validate_validation, self.submit_proof_validation)),
+        ]

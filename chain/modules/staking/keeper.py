@@ -15,9 +15,11 @@ from __future__ import annotations
 from sprint.staking.v1.staking_pb2 import Params, UnbondingEntry
 
 from chain.context import Context
-from chain.errors import ErrInvalidRequest
+from chain.errors import ErrInvalidCoins, ErrInvalidRequest
 from chain.modules.bank import keys as bank_keys
 from chain.modules.staking import keys
+from chain.modules.staking.expected_keepers import BankKeeper, ReputationLevels
+from chain.msgfields import parse_coin
 from chain.modules.staking.params import default_params, lockup_blocks, min_collateral, release_blocks
 from chain.tx.crypto import encode_address
 
@@ -28,21 +30,25 @@ class StakingKeeper:
     """Collateral of host operators, held in the "staking" bank module account.
 
     Invariant: sum(bonds) + sum(unbonding entries) == the module account's bond_denom balance.
-    `hosts` (the HostsKeeper) is kept for callers that combine collateral with host records."""
+    `reputation` is a read-only view of reputation levels: (honest_epochs, full_reputation_epochs)
+    scales the lock-up and release lengths (reputation itself reads bonds, hence the narrow view)."""
 
-    def __init__(self, bank, hosts, reputation=None):
+    def __init__(self, bank: BankKeeper, reputation: ReputationLevels):
         self.bank = bank
-        self.hosts = hosts
-        # ReputationKeeper (set by registry.build_keepers): its level(store, operator) ->
-        # (honest_epochs, full_reputation_epochs) scales the lock-up and release lengths.
         self.reputation = reputation
         self.module_address = bank_keys.module_address(keys.MODULE_NAME)
 
     def _level(self, store, operator: bytes) -> tuple[int, int]:
-        """(honest epochs, full-reputation epochs); (0, 1) = reputation 0 without a reputation keeper."""
-        if self.reputation is None:
-            return 0, 1
+        """(honest epochs, full-reputation epochs) of `operator`."""
         return self.reputation.level(store, operator)
+
+    def bond_amount(self, store, msg, field: str = "amount") -> int:
+        """The amount of a message's coin field, checking its denom is the bond_denom."""
+        denom, amount = parse_coin(msg, field)
+        bond_denom = self.get_params(store).bond_denom
+        if denom != bond_denom:
+            raise ErrInvalidCoins(f"{field} must be in {bond_denom}, got {denom}")
+        return amount
 
     def lockup_blocks(self, store, operator: bytes) -> int:
         """ΔT_min for `operator` now (blocks newly staked collateral stays locked)."""

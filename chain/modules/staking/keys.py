@@ -48,3 +48,7 @@ def lock_key(unlock_height: int, operator: bytes) -> bytes:
 
 def lock_index_key(operator: bytes, unlock_height: int) -> bytes:
     return LOCK_BY_OPERATOR_PREFIX + operator + encode_height(unlock_height)
+
+
+PREFIXES = (PARAMS_KEY, BOND_PREFIX, UNBONDING_QUEUE_PREFIX, UNBONDING_BY_OPERATOR_PREFIX, LOCK_QUEUE_PREFIX,
+            LOCK_BY_OPERATOR_PREFIX)

@@ -33,7 +33,7 @@ def _app():
 
 
 def _raising(exc: BaseException):
-    def handle(ctx, keepers, msg):
+    def handle(ctx, msg):  # a msg-server method: (ctx, msg)
         raise exc
     return handle
 

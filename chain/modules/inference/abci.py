@@ -1,40 +1,40 @@
-"""inference end-of-block work (jobs part), every block, after sprint and before rewards:
+"""inference block hooks: the end-of-block work, every block, after sprint and before rewards:
 
-1. executor draw for the jobs submitted in this block (ascending id): candidates = hosts with
-   weight > 0 and not BANNED, draw weight = weight x (500000 + score_ppm // 2) (executor.py); the
+1. executor draw for the jobs submitted in this block (ascending id): candidates = the eligible
+   hosts (HostsKeeper.eligible_hosts), draw weight = weight x (500000 + score_ppm // 2) (executor.py); the
    job gets its executor and sampling seed from this block's hash (event `inference_assigned`);
    with no candidate it expires at once with a full refund (event `inference_expired`);
 2. expiry: every PENDING job whose deadline is this height or earlier becomes EXPIRED, the whole
    max_fee goes back to the requester, the executor's reputation records an expired job and its
    stake takes a fault slash (event `inference_expired`);
-3. the verification part (audit snapshots, re-verification deadlines, settlement) when present.
+3. the verification part (audit snapshots, re-verification deadlines, settlement).
 """
 
 from __future__ import annotations
 
-from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED
 from sprint.inference.v1.inference_pb2 import JOB_STATUS_EXPIRED, JOB_STATUS_PENDING, Job
 
 from chain.context import Context
 from chain.modules.inference import executor
+from chain.modules.inference.expected_keepers import InferenceDeps
 from chain.modules.inference.msg_server import current_epoch, pay_from_escrow
+from chain.modules.inference.verification import verification_end_block
 from chain.tx.crypto import decode_address, encode_address
 
 
-def end_block(ctx: Context, keepers) -> None:
+def end_block(ctx: Context, keepers: InferenceDeps) -> None:
     """Draw executors for this block's jobs, expire overdue jobs, then run the verification part."""
     draw_executors(ctx, keepers)
     expire_jobs(ctx, keepers)
-    _verification_end_block(ctx, keepers)
+    verification_end_block(ctx, keepers)
 
 
 def candidates(ctx: Context, keepers) -> list[tuple[bytes, int]]:
-    """(operator, draw weight) of every host with weight > 0 that is not BANNED, ascending; draw
+    """(operator, draw weight) of every eligible host (HostsKeeper.eligible_hosts), ascending; draw
     weight = weight x (500000 + score_ppm // 2) with the reputation keeper's scheduling score."""
     scores = keepers.reputation.scores(ctx.store)
     return [(operator, executor.draw_weight(host.weight, scores.get(operator, 0)))
-            for operator, host in keepers.hosts.iterate_hosts(ctx.store)
-            if host.weight > 0 and host.status != HOST_STATUS_BANNED]
+            for operator, host in keepers.hosts.eligible_hosts(ctx.store)]
 
 
 def draw_executors(ctx: Context, keepers) -> None:
@@ -82,15 +82,3 @@ def _penalise(ctx: Context, keepers, operator: bytes, job_id: int) -> None:
     rating = reputation.get_params(ctx.store).expired_rating_ppm
     reputation.record_job(ctx.store, operator, current_epoch(ctx, keepers), rating, 0, completed=False)
     keepers.staking.slash_fault(ctx, operator, f"inference job {job_id} expired without a result")
-
-
-def _verification_end_block(ctx: Context, keepers) -> None:
-    try:
-        from chain.modules.inference.verification import verification_end_block
-    except ModuleNotFoundError as err:
-        if err.name != "chain.modules.inference.verification":
-            raise
-        return
-    except ImportError:
-        return
-    verification_end_block(ctx, keepers)

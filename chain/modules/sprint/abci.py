@@ -1,4 +1,4 @@
-"""sprint end-of-block work, at three phase boundaries of the epoch containing the block:
+"""sprint block hooks: the end-of-block work, at three phase boundaries of the epoch containing the block:
 
 - end of the last reveal block: seed = randomness.sprint_seed(block hash, reveals); hosts that
   committed but did not reveal become EXCLUDED (event `sprint_excluded`, missed-reveal counter);
@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED
 from sprint.sprint.v1.sprint_pb2 import PROOF_STATUS_EXCLUDED, Params
 
 from chain.context import Context
@@ -53,9 +52,8 @@ def fix_seed(ctx: Context, keepers, epoch: int) -> bytes:
 
 
 def eligible_validators(ctx: Context, keepers) -> list[tuple[bytes, int]]:
-    """(operator, current weight) of every host with weight > 0 that is not BANNED."""
-    return [(operator, host.weight) for operator, host in keepers.hosts.iterate_hosts(ctx.store)
-            if host.weight > 0 and host.status != HOST_STATUS_BANNED]
+    """(operator, current weight) of every eligible host (HostsKeeper.eligible_hosts)."""
+    return [(operator, host.weight) for operator, host in keepers.hosts.eligible_hosts(ctx.store)]
 
 
 def assign_validators(ctx: Context, keepers, params: Params, epoch: int) -> None:
