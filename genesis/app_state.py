@@ -254,7 +254,31 @@ def _parse_amount(text, where: str) -> int:
 def validate_app_state(app_state: dict) -> None:
     """Raise GenesisError unless `app_state` follows the schema above: valid unique addresses,
     unique account numbers, balances only for listed accounts and sorted by address bytes,
-    positive amounts, and supply equal to the sum of balances per denom."""
+    positive amounts, and supply equal to the sum of balances per denom (the canonical form this
+    tool writes); then the auth and bank sections must pass the chain's own genesis validation
+    (the rules InitChain applies, so the tool never accepts accounts or balances the chain refuses)."""
+    _validate_canonical_form(app_state)
+    validate_with_chain_rules(app_state, CHAIN_CHECKED_SECTIONS)
+
+
+CHAIN_CHECKED_SECTIONS = ("auth", "bank")
+
+
+def validate_with_chain_rules(app_state: dict, sections: tuple[str, ...]) -> None:
+    """Run the named module sections through their AppModule.validate_genesis (the chain's rules);
+    GenesisError naming the section otherwise."""
+    from chain.errors import TxError
+    from chain.modules import registry
+
+    for module in registry.ModuleManager(registry.build_keepers()).modules:
+        if module.name in sections and module.name in app_state:
+            try:
+                module.validate_genesis(app_state[module.name])
+            except TxError as err:
+                raise GenesisError(f"app_state.{module.name}: {err.log}") from None
+
+
+def _validate_canonical_form(app_state: dict) -> None:
     if not isinstance(app_state, dict):
         raise GenesisError("app_state must be a JSON object")
     auth = app_state.get("auth", {})
