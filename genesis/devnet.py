@@ -32,8 +32,7 @@ import json
 import shutil
 from pathlib import Path
 
-from abci_app.cli.common import CliError
-from abci_app.cometbft import (
+from genesis.cometbft_home import (
     CONFIG_TOML,
     GENESIS_JSON,
     PRIV_VALIDATOR_KEY,
@@ -45,7 +44,6 @@ from abci_app.cometbft import (
     validate_chain_id,
     write_genesis,
 )
-from abci_app.node_config import APP_TOML, NodeConfig
 from genesis.app_state import (
     BASE_DENOM,
     DEFAULT_COLLATERAL,
@@ -58,6 +56,8 @@ from genesis.app_state import (
     add_sprint_params,
     build_app_state,
 )
+from genesis.errors import UserError as CliError
+from genesis.node_files import APP_TOML, keyring_errors, load_app_config, open_keyring, store_blobs, update_app_config
 from genesis.testnet import HOST_STATUS_ACTIVE, OPERATOR_KEY, WORKER_AMOUNT, WORKER_KEY
 
 DEVNET_CHAIN_ID = "sprint-devnet-1"
@@ -186,32 +186,21 @@ def _apply_ports(home: Path, chain_id: str, addrs: dict, timeout_commit: str, mo
         moniker=moniker,
         pex=False,  # a single validator has no peers to exchange
     )
-    try:
-        node_config = NodeConfig.load(home)
-    except FileNotFoundError:
-        node_config = NodeConfig()
-    node_config.chain_id = chain_id
-    node_config.abci_address = addrs["abci_address"]
-    node_config.grpc_address = addrs["grpc_address"]
-    node_config.rpc_url = addrs["rpc_url"]
-    node_config.save(home)
+    update_app_config(home, chain_id=chain_id, abci_address=addrs["abci_address"],
+                      grpc_address=addrs["grpc_address"], rpc_url=addrs["rpc_url"])
 
 
 def _create(home, chain_id, names, amount, host, p2p_port, rpc_port, abci_port, grpc_port,
             timeout_commit, moniker, genesis_time, host_options) -> dict:
-    from abci_app.keyring import Keyring, KeyringError
-
     init_cometbft_home(home, moniker)
     addrs = _addresses(host, p2p_port, rpc_port, abci_port, grpc_port)
     _apply_ports(home, chain_id, addrs, timeout_commit, moniker)
 
-    keyring = Keyring(home, backend=KEYRING_BACKEND)
-    try:
+    keyring = open_keyring(home, KEYRING_BACKEND)
+    with keyring_errors():
         dev_accounts = [_new_key(keyring, name, amount) for name in names]
         operator = _new_key(keyring, OPERATOR_KEY, DEV_AMOUNT)
         worker = _new_key(keyring, WORKER_KEY, WORKER_AMOUNT)
-    except KeyringError as err:
-        raise CliError(str(err)) from None
 
     funded = [(a["address"], int(a["amount"])) for a in (*dev_accounts, operator, worker)]
     try:
@@ -251,11 +240,7 @@ def _create(home, chain_id, names, amount, host, p2p_port, rpc_port, abci_port, 
 
 def store_genesis_blobs(home: str | Path, blobs: dict[str, bytes]) -> None:
     """Write the genesis models' weights into the node's blob store (<home>/data/blobs)."""
-    from abci_app.blobs.store import BlobStore
-
-    store = BlobStore.for_home(home)
-    for sha256, data in sorted(blobs.items()):
-        store.put(data, sha256)
+    store_blobs(home, blobs)
 
 
 def _new_key(keyring, name: str, amount: int) -> dict:
@@ -284,9 +269,7 @@ def devnet_validator(home: str | Path) -> dict:
 def _host_entry(home: Path, validator: dict, operator: dict, worker: dict, endpoint: str, moniker: str,
                 collateral: int) -> dict:
     """The host's genesis entry (as genesis/testnet.py writes them) and its dev-accounts.json record."""
-    from abci_app.keyring import Keyring
-
-    worker_pubkey = Keyring(home, backend=KEYRING_BACKEND).show(worker["name"]).pubkey
+    worker_pubkey = open_keyring(home, KEYRING_BACKEND).show(worker["name"]).pubkey
     consensus_pubkey = base64.b64encode(validator["pubkey"]).decode("ascii")
     genesis = {
         "operator": operator["address"],
@@ -346,7 +329,7 @@ def _port(address: str) -> int:
 
 def _current_ports(home: Path) -> dict:
     config = read_config(home)
-    node_config = NodeConfig.load(home)
+    node_config = load_app_config(home)
     return {
         "p2p": _port(config["p2p"]["laddr"]),
         "rpc": _port(config["rpc"]["laddr"]),
@@ -365,7 +348,7 @@ def load_dev_accounts(home: str | Path) -> dict:
 
 def _describe(home: Path, info: dict, created: bool) -> dict:
     config = read_config(home)
-    node_config = NodeConfig.load(home)
+    node_config = load_app_config(home)
     return {
         "home": str(home),
         "chain_id": read_genesis(home)["chain_id"],

@@ -46,8 +46,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from abci_app.cli.common import CliError
-from abci_app.cometbft import (
+from genesis.cometbft_home import (
     CONFIG_TOML,
     DEFAULT_MAX_BLOCK_BYTES,
     GENESIS_JSON,
@@ -59,7 +58,6 @@ from abci_app.cometbft import (
     patch_config,
     validate_chain_id,
 )
-from abci_app.node_config import NodeConfig
 from genesis.app_state import (
     BASE_DENOM,
     DEFAULT_COLLATERAL,
@@ -73,6 +71,8 @@ from genesis.app_state import (
     build_app_state,
 )
 from genesis.cometbft_config_template import CONFIG_TOML_TEMPLATE
+from genesis.errors import UserError as CliError
+from genesis.node_files import keyring_errors, open_keyring, save_app_config, store_blobs
 
 TESTNET_FILE = "testnet.json"
 COMPOSE_FILE = "docker-compose.yml"
@@ -486,8 +486,6 @@ def _write(path: Path, text: str, mode: int = 0o644) -> None:
 
 
 def _write_node_home(home: Path, node: dict, genesis: dict, opts: TestnetOptions) -> None:
-    from abci_app.keyring import Keyring, KeyringError
-
     (home / "config").mkdir(parents=True, mode=0o700)
     (home / "data").mkdir(mode=0o700)
     (home / "logs").mkdir()
@@ -512,27 +510,17 @@ def _write_node_home(home: Path, node: dict, genesis: dict, opts: TestnetOptions
     _write(home / PRIV_VALIDATOR_KEY, priv_validator_key_text(node["_validator_key"]), 0o600)
     _write(home / NODE_KEY, node_key_text(node["_node_key"]), 0o600)
     _write(home / PRIV_VALIDATOR_STATE, PRIV_VALIDATOR_STATE_TEXT, 0o600)
-    NodeConfig(
-        chain_id=opts.chain_id,
-        abci_address=node["abci_address"],
-        grpc_address=node["grpc_address"],
-        rpc_url=node["rpc_url"],
-    ).save(home)
-    keyring = Keyring(home, backend=KEYRING_BACKEND)
-    try:
+    save_app_config(home, chain_id=opts.chain_id, abci_address=node["abci_address"],
+                    grpc_address=node["grpc_address"], rpc_url=node["rpc_url"])
+    keyring = open_keyring(home, KEYRING_BACKEND)
+    with keyring_errors():
         keyring.add_secret(OPERATOR_KEY, node["_operator_secret"])
         keyring.add_secret(WORKER_KEY, node["_worker_secret"])
-    except KeyringError as err:  # pragma: no cover
-        raise CliError(str(err)) from None
 
 
 def _store_blobs(home: Path, blobs: dict[str, bytes]) -> None:
     """The genesis models' weights in the node's blob store (<home>/data/blobs), served over gRPC."""
-    from abci_app.blobs.store import BlobStore
-
-    store = BlobStore.for_home(home)
-    for sha256, data in sorted(blobs.items()):
-        store.put(data, sha256)
+    store_blobs(home, blobs)
 
 
 def _missing_ancestors(path: Path) -> list[Path]:

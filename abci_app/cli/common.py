@@ -9,11 +9,14 @@ from pathlib import Path
 
 import click
 
+from genesis.errors import UserError
+
 DEFAULT_HOME = os.environ.get("SPRINTD_HOME", str(Path.home() / ".sprintd"))
 
 
-class CliError(Exception):
-    """A user-facing error: one sentence saying what is wrong and how to fix it."""
+# A user-facing error: one sentence saying what is wrong and how to fix it. Defined in genesis/ so
+# genesis can raise it without importing the CLI (abci_app imports genesis, never the reverse).
+CliError = UserError
 
 
 home_option = click.option(
