@@ -1,5 +1,6 @@
-"""Builds the node's gRPC server: module queries, tx service, consensus params, block events,
-health, reflection and (optionally) blobs.
+"""Builds the node's gRPC server: module queries, tx service, consensus params, the CometBFT-backed
+cosmos.base.tendermint service, block events, health, reflection (server reflection and the Cosmos
+reflection services, listing only the methods served) and (optionally) blobs.
 
 The server is a `grpc.aio` server running on its own event loop in a dedicated thread, so open
 server streams (SubscribeBlocks, health Watch) cost no request thread. Sync handlers (queries, the
@@ -19,8 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import cosmpy.protos  # noqa: F401
 import grpc
+from cosmos.base.reflection.v2alpha1 import reflection_pb2_grpc as cosmos_v2_grpc
 from cosmos.base.tendermint.v1beta1 import query_pb2_grpc as tendermint_grpc
 from cosmos.consensus.v1 import query_pb2_grpc as consensus_grpc
+from cosmos.reflection.v1 import reflection_pb2_grpc as cosmos_v1_grpc
 from cosmos.tx.v1beta1 import service_pb2_grpc as tx_grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
@@ -29,9 +32,11 @@ import sprint.auth.v1.query_pb2  # noqa: F401  (registers our services in the de
 import sprint.node.v1.query_pb2  # noqa: F401
 from sprint.node.v1 import query_pb2_grpc as node_grpc
 from abci_app.grpc.consensus_service import ConsensusQuery
+from abci_app.grpc.cosmos_reflection import FileDescriptorsService, ReflectionV2Service
 from abci_app.grpc.events_service import EventsService
 from abci_app.grpc.limits import GrpcLimits
 from abci_app.grpc.query_service import query_handlers
+from abci_app.grpc.reflection_pool import all_methods, described_services, filtered_pool, implemented_methods
 from abci_app.grpc.stream_limits import StreamLimiter
 from abci_app.grpc.tendermint_service import TendermintService
 from abci_app.grpc.sync_handlers import WrappedGenericHandler, wrap_method_handler
@@ -199,34 +204,58 @@ def build_grpc_server(app, rpc, address: str, max_workers: int | None = None, bl
 
 
 def _register_services(server: GrpcServer, app, rpc, address: str, blob_store, blob_limits=None) -> None:
+    served: dict[str, set[str]] = {}  # service -> the methods it answers (what reflection lists)
     server.add_generic_rpc_handlers(query_handlers(app))
-    server.tx_service = TxService(app, rpc, server.limits.max_concurrent_simulations)
-    tx_grpc.add_ServiceServicer_to_server(server.tx_service, server)
-    app.node_queries.update(tx_node_queries(server.tx_service))  # CosmJS simulates through abci_query
-    consensus_grpc.add_QueryServicer_to_server(ConsensusQuery(app), server)
-    tendermint_grpc.add_ServiceServicer_to_server(TendermintService(app, rpc), server)
+    for path in app.queries.paths():
+        service, method = path.lstrip("/").rsplit("/", 1)
+        served.setdefault(service, set()).add(method)
+    _register_cosmos_services(server, app, rpc, served)
     limiter = StreamLimiter(server.limits.max_streams_per_client, server.limits.max_streams_total)
     events = EventsService(app, server.loop, limiter)
     server.on_close(events.notifier.close)
     server.events = events
-    node_grpc.add_EventsServicer_to_server(events, server)
-    extra_services = []
+    _add_servicer(server, served, node_grpc.add_EventsServicer_to_server, events, node_grpc.EventsServicer,
+                  "sprint.node.v1.Events")
     if blob_store is not None:
         from abci_app.blobs.service import add_blob_service
 
         add_blob_service(server, blob_store, app, own_address=address, limits=blob_limits)
-        extra_services.append("sprint.blobs.v1.Blobs")
+        served["sprint.blobs.v1.Blobs"] = all_methods("sprint.blobs.v1.Blobs")
     health_servicer = health.aio.HealthServicer()  # async: Watch streams hold no thread
     server.run(health_servicer.set("", health_pb2.HealthCheckResponse.SERVING))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    query_services = sorted({p.lstrip("/").rsplit("/", 1)[0] for p in app.queries.paths()})
-    names = query_services + [
-        "cosmos.tx.v1beta1.Service", "cosmos.consensus.v1.Query", "cosmos.base.tendermint.v1beta1.Service",
-        "sprint.node.v1.Events",
-        health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME, *extra_services,
-    ]
+    served[health_pb2.DESCRIPTOR.services_by_name["Health"].full_name] = {"Check", "Watch"}
+    _enable_reflection(server, app, served)
+
+
+def _register_cosmos_services(server: GrpcServer, app, rpc, served: dict) -> None:
+    server.tx_service = TxService(app, rpc, server.limits.max_concurrent_simulations)
+    _add_servicer(server, served, tx_grpc.add_ServiceServicer_to_server, server.tx_service, tx_grpc.ServiceServicer,
+                  "cosmos.tx.v1beta1.Service")
+    app.node_queries.update(tx_node_queries(server.tx_service))  # CosmJS simulates through abci_query
+    _add_servicer(server, served, consensus_grpc.add_QueryServicer_to_server, ConsensusQuery(app),
+                  consensus_grpc.QueryServicer, "cosmos.consensus.v1.Query")
+    _add_servicer(server, served, tendermint_grpc.add_ServiceServicer_to_server, TendermintService(app, rpc),
+                  tendermint_grpc.ServiceServicer, "cosmos.base.tendermint.v1beta1.Service")
+
+
+def _add_servicer(server: GrpcServer, served: dict, add, servicer, base_class, service_name: str) -> None:
+    add(servicer, server)
+    served[service_name] = implemented_methods(servicer, base_class)
+
+
+def _enable_reflection(server: GrpcServer, app, served: dict) -> None:
+    """Server reflection (and the Cosmos reflection services) over descriptors listing only the
+    methods served: the generated Cosmos files declare more than this node implements."""
+    served[reflection.SERVICE_NAME] = {"ServerReflectionInfo"}
+    served["cosmos.reflection.v1.ReflectionService"] = {"FileDescriptors"}
+    v2 = ReflectionV2Service(app, served)
+    _add_servicer(server, served, cosmos_v2_grpc.add_ReflectionServiceServicer_to_server, v2,
+                  cosmos_v2_grpc.ReflectionServiceServicer, "cosmos.base.reflection.v2alpha1.ReflectionService")
+    pool, file_protos = filtered_pool(served)
+    cosmos_v1_grpc.add_ReflectionServiceServicer_to_server(FileDescriptorsService(file_protos), server)
     # given the aio server, this registers the async servicer: its stream holds no thread either
-    server.call(reflection.enable_server_reflection, names, server.aio)
+    server.call(reflection.enable_server_reflection, described_services(pool, served), server.aio, pool)
 
 
 def _bind(server: GrpcServer, address: str) -> None:

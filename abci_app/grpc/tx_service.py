@@ -93,6 +93,20 @@ class TxService(service_pb2_grpc.ServiceServicer):
         tx = decoded_tx(tx_result.tx)
         return service_pb2.GetTxResponse(tx=tx, tx_response=tx_response(tx_result, tx, block_time))
 
+    def TxDecode(self, request, context):
+        """TxRaw bytes -> Tx."""
+        try:
+            return service_pb2.TxDecodeResponse(tx=decoded_tx(request.tx_bytes))
+        except (DecodeError, RuntimeError, ValueError) as err:
+            abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"cannot decode tx: {err}")
+
+    def TxEncode(self, request, context):
+        """Tx -> TxRaw bytes (body and auth info serialized as given)."""
+        tx = request.tx
+        return service_pb2.TxEncodeResponse(tx_bytes=TxRaw(
+            body_bytes=tx.body.SerializeToString(), auth_info_bytes=tx.auth_info.SerializeToString(),
+            signatures=tx.signatures).SerializeToString())
+
     def GetTxsEvent(self, request, context):
         """Txs matching a CometBFT query (or the SDK's `events` list), from CometBFT's tx indexer."""
         return tx_search.get_txs_event(self.app, self.rpc, request, context, _tx_and_response)
