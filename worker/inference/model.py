@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from genesis.model_layout import CONFIG_FIELDS, ModelConfig, layout_shapes  # noqa: F401 (re-exported)
+from genesis.model_layout import ModelConfig, layout_shapes
 from worker.inference.weights import WeightsError, load_safetensors
 from worker.nn.config import TransformerConfig
 from worker.nn.decoder import Decoder, load_into
