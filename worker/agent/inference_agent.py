@@ -44,7 +44,12 @@ from worker.metrics import WorkerMetrics
 
 log = logging.getLogger("sprint.worker.inference")
 
-IN_FLIGHT_BLOCKS = 4
+# A job message (result, check, vote) counts as in flight for this many blocks after its broadcast.
+# Long enough for a loaded node: resending while the first tx still waits in a mempool puts the same
+# job into two txs, and the later one fails whole.
+IN_FLIGHT_BLOCKS = 10
+# Secrets must land within their (short) commit/reveal phase: retry a lost one sooner.
+SECRET_IN_FLIGHT_BLOCKS = 4
 MAX_MESSAGES_PER_TX = 64
 EXECUTE_BATCH = 16  # jobs generated together (one batched forward per token step)
 CHECK_PHASES = (sprint_pb2.PHASE_SPRINT, sprint_pb2.PHASE_PROOF, sprint_pb2.PHASE_VALIDATION)
@@ -147,7 +152,7 @@ def verdict_message(worker: str, job_id: int, outcome: Outcome) -> itx.MsgValida
 
 
 def _recent(flight: InFlight | None, height: int) -> bool:
-    return flight is not None and height - flight.height < IN_FLIGHT_BLOCKS
+    return flight is not None and height - flight.height < SECRET_IN_FLIGHT_BLOCKS
 
 
 # ---------------------------------------------------------------------- the agent
