@@ -6,26 +6,25 @@
 # `scripts/build_images.sh` builds both (and the local base images when no registry is reachable).
 # CometBFT itself runs from the cometbft/cometbft:v0.38.x image.
 #
-# Layers are ordered so that a source change rebuilds only the last, small layer of each target:
-# dependencies (from pyproject.toml) -> torch (worker) -> our code. `node` comes before the worker
-# stages because the legacy builder builds every stage above the target.
-FROM python:3.11-slim AS deps
-
+# Layers are ordered by how rarely they change, so that a code change rebuilds only the last, small
+# layer of each target: node = base -> dependencies (pyproject.toml) -> code; worker = base -> torch
+# -> dependencies -> code (torch, the slow layer, does not depend on pyproject.toml). `node` comes
+# before the worker stages because the legacy builder builds every stage above the target.
+FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore
-
 WORKDIR /src
+
+
+FROM base AS node
 COPY pyproject.toml ./
 # the project's runtime dependencies (not the project: its code changes far more often)
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
-
-
-FROM deps AS node
 COPY README.md ./
 COPY chain ./chain
 COPY abci_app ./abci_app
@@ -41,7 +40,7 @@ EXPOSE 26658 9090
 CMD ["sprintd", "start", "--home", "/home/sprint"]
 
 
-FROM deps AS worker-deps
+FROM base AS torch
 # torch from PyPI. TORCH_INDEX_URL (e.g. https://download.pytorch.org/whl/cpu) installs the CPU-only
 # build from that index instead, when it is reachable. From PyPI, torch's Linux wheel is a CUDA
 # build that does not import without its nvidia-* libraries (libtorch_cpu.so itself links
@@ -61,7 +60,11 @@ RUN if [ -n "${TORCH_INDEX_URL}" ]; then \
     && python -c "import torch, numpy; torch.ones(2).numpy()"
 
 
-FROM worker-deps AS worker
+FROM torch AS worker
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
 COPY README.md ./
 COPY chain ./chain
 COPY abci_app ./abci_app

@@ -44,11 +44,14 @@ bootstrap_tool() {
 
 build_rootfs() {
   # minbase + python3 (3.11 in bookworm) + pip/venv; no recommends, so no compiler
-  local rootfs="$1" tool
+  local rootfs="$1" tool extra=()
   tool="$(bootstrap_tool)"
   rm -rf "${rootfs}.tmp"
+  # mmdebstrap's own merged-/usr hook: without it the usrmerge package is installed, and perl (+50 MB)
+  [ "${tool}" = mmdebstrap ] && extra=(--hook-dir=/usr/share/mmdebstrap/hooks/maybe-merged-usr)
   log "${tool}: Debian bookworm + python3.11 into ${rootfs}"
-  nice -n 19 timeout 1200 "${tool}" --variant=minbase --include=python3,python3-pip,python3-venv,ca-certificates \
+  nice -n 19 timeout 1200 "${tool}" "${extra[@]}" --variant=minbase \
+      --include=python3,python3-pip,python3-venv,ca-certificates \
       bookworm "${rootfs}.tmp" "${DEBIAN_MIRROR}" >"${BASE_CACHE}/bootstrap.log" 2>&1 \
     || { tail -n 30 "${BASE_CACHE}/bootstrap.log" >&2; return 1; }
   # like the official image: `python` and `pip` exist, pip may install into /usr/local

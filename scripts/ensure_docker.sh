@@ -2,7 +2,8 @@
 # Make sure a Docker engine answers and `docker compose` (v2 plugin) exists; used by .ci/run before
 # the tests so that tests/e2e/test_docker_compose.py can run.
 #
-#   scripts/ensure_docker.sh            # idempotent; returns in well under a second when docker runs
+#   scripts/ensure_docker.sh [--engine-only | --compose-only]
+#                                       # idempotent; returns in well under a second when docker runs
 #
 # Missing pieces are installed: the engine from Debian (`apt-get install docker.io`, needs root),
 # dockerd is started in the background (overlay2; log in $DOCKERD_LOG), and the compose plugin is
@@ -59,16 +60,25 @@ build_compose_plugin() {
   rm -rf "${src}"
 }
 
+WANT_ENGINE=1 WANT_COMPOSE=1
+case "${1:-}" in
+  --engine-only) WANT_COMPOSE=0 ;;
+  --compose-only) WANT_ENGINE=0 ;;
+  "") ;;
+  *) log "usage: $0 [--engine-only | --compose-only]"; exit 2 ;;
+esac
+
 # the plugin compiles (CPU) while the engine installs (network, dpkg) and starts
 compose_pid=""
-if compose_missing; then
+if [ "${WANT_COMPOSE}" = 1 ] && compose_missing; then
   build_compose_plugin &
   compose_pid=$!
 fi
-if ! docker_answers; then
+if [ "${WANT_ENGINE}" = 1 ] && ! docker_answers; then
   install_engine
   start_engine
 fi
 if [ -n "${compose_pid}" ]; then wait "${compose_pid}"; fi
-if compose_missing; then log "docker compose is still missing"; exit 1; fi
+if [ "${WANT_COMPOSE}" = 1 ] && compose_missing; then log "docker compose is still missing"; exit 1; fi
+if [ "${WANT_ENGINE}" = 0 ]; then log "$(docker compose version --short 2>/dev/null || true)"; exit 0; fi
 log "$(docker version --format 'engine {{.Server.Version}}') / $(docker compose version --short 2>/dev/null || true)"
