@@ -66,5 +66,5 @@ class ReflectionV2Service(v2_grpc.ReflectionServiceServicer):
         return v2.GetQueryServicesDescriptorResponse(queries=v2.QueryServicesDescriptor(query_services=services))
 
     def GetTxDescriptor(self, request, context):
-        return v2.GetTxDescriptorResponse(tx=v2.TxDescriptor(
-            fullname="cosmos.tx.v1beta1.Tx", msgs=[v2.MsgDescriptor(msg_type_url=url) for url in self._msg_type_urls()]))
+        msgs = [v2.MsgDescriptor(msg_type_url=url) for url in self._msg_type_urls()]
+        return v2.GetTxDescriptorResponse(tx=v2.TxDescriptor(fullname="cosmos.tx.v1beta1.Tx", msgs=msgs))
