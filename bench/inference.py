@@ -32,7 +32,7 @@ import threading
 import time
 from pathlib import Path
 
-# bench/sprint.py would shadow the generated `sprint` proto package: drop bench/ from the path.
+# A bench module named like a top-level package (e.g. `sprint`) would shadow it: drop bench/ from the path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
