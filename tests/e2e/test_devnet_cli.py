@@ -112,17 +112,16 @@ class _DevnetCommand:
             threading.Thread(target=lambda s=stream, sink=lines: sink.extend(iter(s.readline, "")),
                              daemon=True).start()
 
-    def wait_for(self, predicate, timeout: float, what: str):
-        import time
+    def _alive(self) -> None:
+        assert self.proc.poll() is None, "sprintd devnet exited early"
 
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = predicate()
-            if found:
-                return found
-            assert self.proc.poll() is None, f"sprintd devnet exited early: {''.join(self.out + self.err)}"
-            time.sleep(0.2)
-        raise AssertionError(f"timed out waiting for {what}: {''.join(self.out + self.err)}")
+    def wait_for(self, predicate, timeout: float, what: str):
+        from tests.helpers.wait import wait_until
+
+        try:
+            return wait_until(predicate, timeout, what, alive=self._alive)
+        except AssertionError as err:
+            raise AssertionError(f"{err}: {''.join(self.out + self.err)}") from None
 
     def worker_pid(self) -> int:
         import re

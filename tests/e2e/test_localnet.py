@@ -9,6 +9,7 @@ one returns. Blocks every ~0.3-0.6 s; every wait is bounded.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -18,10 +19,13 @@ import pytest
 
 from abci_app.ports import find_port_range
 from tests.e2e.conftest import require_cometbft
+from tests.helpers.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
 N = 4
+WEIGHT = 10  # `testnet init` default: every validator's voting power
+PREVOTE_STEP = 4  # CometBFT RoundStepPrevote (after RoundStepPropose = 3)
 IPS = [f"127.0.0.{i + 1}" for i in range(N)]
 
 
@@ -96,17 +100,6 @@ def sample_app_hashes(net, nodes, rounds: int = 80) -> tuple[int, dict]:
     raise AssertionError(f"never saw all of {nodes} at one height: {[sorted(seen[i])[-3:] for i in nodes]}")
 
 
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(interval)
-
-
 def reliable_heights(net, nodes, tries: int = 10) -> list[int]:
     """Heights from CometBFT RPC, retrying a node that does not answer (slow machine) a few times."""
     out = []
@@ -121,20 +114,41 @@ def reliable_heights(net, nodes, tries: int = 10) -> list[int]:
     return out
 
 
-def wait_until_halted(net, nodes, quiet: float = 2.0, timeout: float = 30.0) -> list[int]:
-    """Wait until `nodes` agree on one height that has not moved for `quiet` seconds."""
-    deadline = time.monotonic() + timeout
-    last, since = None, time.monotonic()
-    while True:
-        heights = reliable_heights(net, nodes)
-        now = time.monotonic()
-        if heights != last:
-            last, since = heights, now
-        elif now - since >= quiet and len(set(heights)) == 1:
-            return heights
-        if now > deadline:
-            raise AssertionError(f"the chain did not halt with half of the voting power down: heights {heights}")
-        time.sleep(0.2)
+def prevote_power(net, i) -> tuple[int, int, int, int] | None:
+    """(height, step, prevoted power, total power) of node i's current consensus round, from CometBFT's
+    /consensus_state; None when it does not answer."""
+    from abci_app.rpc_client import RpcError, RpcUnavailable
+
+    try:
+        state = net.rpc(i).call("consensus_state")["round_state"]
+        height, rnd, step = (int(part) for part in state["height/round/step"].split("/"))
+        votes = next(v for v in state["height_vote_set"] if int(v["round"]) == rnd)
+        voted, total = re.search(r"(\d+)/(\d+) = ", votes["prevotes_bit_array"]).groups()
+    except (RpcError, RpcUnavailable, OSError, KeyError, ValueError, StopIteration, AttributeError):
+        return None
+    return height, step, int(voted), int(total)
+
+
+def halted_on(net, nodes, live_power: int) -> int | None:
+    """The height `nodes` are stuck on: all work on it past the propose step and have counted the
+    prevotes of every live validator (`live_power`), which is no more than 2/3 of the total, so no
+    block can be committed there. None otherwise."""
+    positions = [prevote_power(net, i) for i in nodes]
+    if None in positions or len({height for height, *_ in positions}) != 1:
+        return None
+    if all(step >= PREVOTE_STEP and voted >= live_power and 3 * voted <= 2 * total
+           for _, step, voted, total in positions):
+        return positions[0][0]
+    return None
+
+
+def wait_until_halted(net, nodes, live_power: int, timeout: float = 60.0) -> list[int]:
+    """Wait until `nodes` are provably stuck (see halted_on); returns their committed heights."""
+    height = wait_until(lambda: halted_on(net, nodes, live_power), timeout,
+                        f"nodes {nodes} to count every live validator's prevote on one height (the chain halting)")
+    heights = reliable_heights(net, nodes)
+    assert heights == [height - 1] * len(nodes), f"stuck on height {height} but committed {heights}"
+    return heights
 
 
 def test_four_validators_reach_height_10_with_identical_app_hashes(net):
@@ -210,8 +224,9 @@ def test_two_validators_down_chain_halts_then_resumes(net):
     net.stop_node(2)
     net.stop_node(3)
     # a block whose precommits were already gathered may still commit; then nothing moves
-    halted = wait_until_halted(net, [0, 1])
-    time.sleep(4)
+    # The event: both live nodes counted each other's prevotes (half the power) on the next height and
+    # nothing else can arrive, so no block can commit there; then nothing may have moved.
+    halted = wait_until_halted(net, [0, 1], live_power=2 * WEIGHT)
     assert reliable_heights(net, [0, 1]) == halted, "the chain made progress with only half of the voting power"
     height, hashes = sample_app_hashes(net, [0, 1], rounds=30)
     assert hashes[0] == hashes[1] and height == halted[0]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import os
-import time
 
 from tests.e2e.conftest import sprintd, sprintd_json
+from tests.helpers.wait import wait_until
 
 
 def test_cli_stake_unstake_register_and_query(devnet):
@@ -22,10 +22,8 @@ def test_cli_stake_unstake_register_and_query(devnet):
     assert staked["code"] == 0, staked
     locks = sprintd_json("q", "staking", "stake", carol["address"], "--home", home)["locks"]
     assert [lock["amount"] for lock in locks] == ["3000000"]  # new stake is locked (devnet: 5 blocks)
-    deadline = time.monotonic() + 30
-    while sprintd_json("q", "staking", "stake", carol["address"], "--home", home).get("unlocked", "0") == "0":
-        assert time.monotonic() < deadline, "the new stake never unlocked"
-        time.sleep(0.3)
+    wait_until(lambda: sprintd_json("q", "staking", "stake", carol["address"], "--home", home).get("unlocked", "0")
+               != "0", 30, "the new stake to unlock", interval=0.3)
     unstaked = sprintd_json("tx", "staking", "unstake", "1000000usprint", "--from", "carol", *tx)
     assert unstaked["code"] == 0, unstaked
     stake = sprintd_json("q", "staking", "stake", carol["address"], "--home", home)

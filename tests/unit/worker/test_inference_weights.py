@@ -1,8 +1,8 @@
 """Genesis tiny-lm weights (pure-Python generator, hand-written safetensors) and the safe reader."""
 
 import json
+import math
 import struct
-import time
 
 import pytest
 import torch
@@ -21,9 +21,11 @@ def blob() -> bytes:
 
 
 def test_tiny_lm_bytes_are_deterministic_and_the_hash_is_pinned(blob):
-    start = time.perf_counter()
     again = generate_tiny_lm(5)
-    assert time.perf_counter() - start < 2.0  # ~0.03 s on an idle core
+    # Generating is linear in the parameter count (every devnet/testnet init does it): bound the work
+    # itself, not the wall clock of a shared machine.
+    params = sum(math.prod(shape) for _, shape, *_ in tensor_specs(tiny_lm_config()))
+    assert params <= 150_000 and len(again) <= 8 + 64 * 1024 + 4 * params
     assert again == blob and weights_sha256(again) == GENESIS_SHA256
     assert genesis_model()["weights_sha256"] == GENESIS_SHA256
     assert weights_sha256(generate_tiny_lm(6)) != GENESIS_SHA256
