@@ -1,6 +1,6 @@
 """The REST/LCD gateway (port 1317): the Cosmos SDK's grpc-gateway routes as plain HTTP + JSON.
 
-`build_rest_server(app, rpc, address, servicers)` returns a `RestServer`; see abci_app/rest/routes.py
+`build_rest_server(app, address, servicers)` returns a `RestServer`; see abci_app/rest/routes.py
 for how routes are derived and abci_app/rest/codec.py for the JSON and query-string mapping.
 """
 

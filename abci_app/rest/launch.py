@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 
 from abci_app.grpc.consensus_service import ConsensusQuery
+from abci_app.grpc.tendermint_service import TendermintService
 from abci_app.rest.server import RestBindError, RestServer, build_rest_server
 
 log = logging.getLogger("sprint.rest")
 
 
-def node_servicers(app, grpc_server) -> dict[str, list]:
-    """The gRPC server's own servicers the gateway calls (so both share caps such as the Simulate limit)."""
+def node_servicers(app, rpc, grpc_server) -> dict[str, list]:
+    """The servicers the gateway calls: the gRPC server's own TxService (so both share its caps,
+    such as the Simulate limit) and stateless ConsensusQuery and TendermintService instances."""
     return {
         "cosmos.tx.v1beta1.Service": [getattr(grpc_server, "tx_service", None)],
         "cosmos.consensus.v1.Query": [ConsensusQuery(app)],
-        "cosmos.base.tendermint.v1beta1.Service": [getattr(grpc_server, "tendermint_service", None)],
+        "cosmos.base.tendermint.v1beta1.Service": [TendermintService(app, rpc)],
     }
 
 
@@ -27,7 +29,7 @@ def start_gateway(app, rpc, address: str, worker_threads: int, grpc_server) -> R
     if not address:
         return None
     try:
-        server = build_rest_server(app, rpc, address, node_servicers(app, grpc_server), worker_threads)
+        server = build_rest_server(app, address, node_servicers(app, rpc, grpc_server), worker_threads)
     except RestBindError as err:
         log.warning("rest gateway disabled: %s (set rest_address in app.toml; empty disables)", err)
         return None

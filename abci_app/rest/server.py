@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from abci_app.rest.comet import TendermintService, TxSearch
 from abci_app.rest.gateway import HEIGHT_HEADER, Gateway, build_routes
 
 log = logging.getLogger("sprint.rest")
@@ -153,16 +152,13 @@ def _error(code: int, message: str) -> dict:
     return {"code": code, "message": message, "details": []}
 
 
-def build_rest_server(app, rpc, address: str, servicers: dict | None = None,
+def build_rest_server(app, address: str, servicers: dict | None = None,
                       worker_threads: int = DEFAULT_WORKER_THREADS) -> RestServer:
     """A bound (not started) gateway on `address` ("host:port"; port 0 picks a free one).
 
-    `servicers` maps a gRPC service name to the node's servicers for it (e.g. the gRPC server's
-    TxService); the CometBFT-backed TxSearch and TendermintService fill in methods they lack."""
-    servicers = {name: list(found) for name, found in (servicers or {}).items()}
-    servicers.setdefault("cosmos.tx.v1beta1.Service", []).append(TxSearch(app, rpc))
-    servicers.setdefault("cosmos.base.tendermint.v1beta1.Service", []).append(TendermintService(app, rpc))
-    gateway = Gateway(build_routes(app, servicers))
+    `servicers` maps a gRPC service name to the servicers answering it (abci_app.rest.launch
+    passes the node's: its TxService, ConsensusQuery and TendermintService)."""
+    gateway = Gateway(build_routes(app, servicers or {}))
     host, _, port = address.split("://", 1)[-1].rpartition(":")
     if not host or not port.isdigit():
         raise RestBindError(f"invalid rest_address {address!r}: expected host:port")

@@ -34,7 +34,7 @@ def app():
 def rest(app):
     servicers = {"cosmos.tx.v1beta1.Service": [TxService(app, None)],
                  "cosmos.consensus.v1.Query": [ConsensusQuery(app)]}
-    server = build_rest_server(app, None, "127.0.0.1:0", servicers, worker_threads=2)
+    server = build_rest_server(app, "127.0.0.1:0", servicers, worker_threads=2)
     server.start()
     yield f"http://{server.address}"
     server.stop()
