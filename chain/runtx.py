@@ -96,15 +96,15 @@ class TxRunner:
         self.router = router
         self.sig_cache = sig_cache if sig_cache is not None else SignatureCache()
 
-    def decode(self, raw: bytes, params) -> DecodedTx:
-        return decode_tx(raw, self.router, params.max_tx_bytes)
+    def decode(self, raw: bytes, params, simulate: bool = False) -> DecodedTx:
+        return decode_tx(raw, self.router, params.max_tx_bytes, simulate)
 
     def run(self, parent, block: BlockInfo, raw: bytes, mode: Mode, params) -> TxOutcome:
         """Run `raw` on a branch of `parent`, writing back what the mode and outcome allow.
 
         Raises a node-local fault in DELIVER mode (see the module docstring)."""
         try:
-            tx = self.decode(raw, params)
+            tx = self.decode(raw, params, simulate=mode is Mode.SIMULATE)
         except TxError as err:
             return _failure(err)
         except Exception as err:  # malformed input must never escape as an exception

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import cosmpy.protos  # noqa: F401
 from cosmos.crypto.secp256k1.keys_pb2 import PubKey
-from cosmos.tx.signing.v1beta1.signing_pb2 import SIGN_MODE_DIRECT, SIGN_MODE_LEGACY_AMINO_JSON
+from cosmos.tx.signing.v1beta1.signing_pb2 import (
+    SIGN_MODE_DIRECT, SIGN_MODE_LEGACY_AMINO_JSON, SIGN_MODE_UNSPECIFIED,
+)
 from cosmos.tx.v1beta1.tx_pb2 import AuthInfo, TxBody, TxRaw
 from google.protobuf.message import DecodeError
 from google.protobuf.unknown_fields import UnknownFieldSet
@@ -61,8 +63,11 @@ def _parse(cls, data: bytes, what: str):
     return message
 
 
-def decode_tx(raw: bytes, router: Router, max_tx_bytes: int) -> DecodedTx:
-    """Parse and statelessly validate a transaction; raise a TxError subclass on the first problem."""
+def decode_tx(raw: bytes, router: Router, max_tx_bytes: int, simulate: bool = False) -> DecodedTx:
+    """Parse and statelessly validate a transaction; raise a TxError subclass on the first problem.
+
+    `simulate`: the tx is only simulated, so a signer may leave its sign mode unspecified and its
+    signature empty, as CosmJS does when it estimates gas (signatures are not verified then)."""
     if len(raw) > max_tx_bytes:
         raise ErrTxTooLarge(f"tx too large: {len(raw)} bytes > max {max_tx_bytes}")
     if not raw:
@@ -87,14 +92,14 @@ def decode_tx(raw: bytes, router: Router, max_tx_bytes: int) -> DecodedTx:
         for signer in router.signers(type_url, msg):
             if signer not in signers:
                 signers.append(signer)
-    slots = _signer_slots(tx, auth_info, len(signers))
+    slots = _signer_slots(tx, auth_info, len(signers), simulate)
     if any(slot.mode == SIGN_MODE_LEGACY_AMINO_JSON for slot in slots):
         _check_amino_signable(body, auth_info, msgs)
     return DecodedTx(raw, hashlib.sha256(raw).digest(), body, auth_info, tx.body_bytes,
                      tx.auth_info_bytes, msgs, signers, slots)
 
 
-def _signer_slots(tx: TxRaw, auth_info: AuthInfo, expected: int) -> list[SignerSlot]:
+def _signer_slots(tx: TxRaw, auth_info: AuthInfo, expected: int, simulate: bool = False) -> list[SignerSlot]:
     if not tx.signatures:
         raise ErrNoSignatures("no signatures supplied: sign the tx before broadcasting")
     if len(tx.signatures) != expected or len(auth_info.signer_infos) != expected:
@@ -104,6 +109,9 @@ def _signer_slots(tx: TxRaw, auth_info: AuthInfo, expected: int) -> list[SignerS
         )
     slots = []
     for info, signature in zip(auth_info.signer_infos, tx.signatures):
+        if simulate and _unsigned_for_simulation(info, signature):
+            slots.append(SignerSlot(_pubkey(info), info.sequence, signature, SIGN_MODE_DIRECT))
+            continue
         if not info.mode_info.HasField("single") or info.mode_info.single.mode not in SIGN_MODES:
             raise ErrUnauthorized("unsupported sign mode: only single signatures in SIGN_MODE_DIRECT or "
                                   "SIGN_MODE_LEGACY_AMINO_JSON")
@@ -111,6 +119,11 @@ def _signer_slots(tx: TxRaw, auth_info: AuthInfo, expected: int) -> list[SignerS
             raise ErrUnauthorized(f"signature is {len(signature)} bytes: expected 64-byte compact secp256k1 (r||s)")
         slots.append(SignerSlot(_pubkey(info), info.sequence, signature, info.mode_info.single.mode))
     return slots
+
+
+def _unsigned_for_simulation(info, signature: bytes) -> bool:
+    return info.mode_info.HasField("single") and info.mode_info.single.mode == SIGN_MODE_UNSPECIFIED \
+        and len(signature) <= 64
 
 
 def _check_amino_signable(body: TxBody, auth_info: AuthInfo, msgs: list) -> None:

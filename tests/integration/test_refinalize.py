@@ -111,3 +111,31 @@ def test_simulate_accepts_a_sequence_ahead_of_the_committed_one_but_not_behind()
     assert ahead.ok, ahead.log
     behind = app.simulate(make_send(ALICE, BOB.bech32, 1, sequence=0, gas_limit=0, fee=0))
     assert behind.code == 32 and "sequence mismatch" in behind.log
+
+
+def _unsigned_like_cosmjs(tx: bytes) -> bytes:
+    """What CosmJS simulates: sign mode UNSPECIFIED and an empty signature."""
+    from cosmos.tx.v1beta1.tx_pb2 import AuthInfo, TxRaw
+
+    raw = TxRaw.FromString(tx)
+    info = AuthInfo.FromString(raw.auth_info_bytes)
+    info.signer_infos[0].mode_info.single.mode = 0
+    return TxRaw(body_bytes=raw.body_bytes, auth_info_bytes=info.SerializeToString(),
+                 signatures=[b""]).SerializeToString()
+
+
+def test_simulate_accepts_an_unsigned_tx_as_cosmjs_sends_it_but_nothing_else_does():
+    from tests.helpers.chain import check
+
+    app = new_app(MemoryDB())
+    run_block(app, [])
+    signed = make_send(ALICE, BOB.bech32, 1, sequence=0, gas_limit=0, fee=0)
+    unsigned = _unsigned_like_cosmjs(signed)
+    simulated, reference = app.simulate(unsigned), app.simulate(signed)
+    assert simulated.ok, simulated.log
+    assert simulated.gas_used == reference.gas_used - (len(signed) - len(unsigned)) * 10  # only tx size differs
+    refused = check(app, _unsigned_like_cosmjs(make_send(ALICE, BOB.bech32, 1, sequence=0)))
+    assert refused.code == 4 and "sign mode" in refused.log
+    proposal = app.process_proposal(abci.RequestProcessProposal(
+        txs=[_unsigned_like_cosmjs(make_send(ALICE, BOB.bech32, 1, sequence=0))], height=2))
+    assert proposal.status == abci.ResponseProcessProposal.REJECT
