@@ -196,3 +196,34 @@ def test_gateway_disabled_or_busy_address_does_not_stop_the_node(app, caplog):
         address = "127.0.0.1:%d" % busy.getsockname()[1]
         assert start_gateway(app, None, address, 2, None) is None
     assert "rest gateway disabled" in caplog.text and address in caplog.text
+
+
+def test_query_string_mapping():
+    import cosmpy.protos  # noqa: F401
+    from cosmos.tx.v1beta1 import service_pb2
+
+    from abci_app.rest.codec import apply_params
+    from abci_app.rest.errors import RestError
+
+    request = service_pb2.GetTxsEventRequest()
+    apply_params(request, {"events": ["a.b='1'", "c.d='2'"], "order_by": ["ORDER_BY_DESC"], "page": ["3"],
+                           "pagination.key": ["AQI"], "pagination.reverse": ["true"], "unknown.field": ["x"]})
+    assert list(request.events) == ["a.b='1'", "c.d='2'"]
+    assert (request.order_by, request.page) == (service_pb2.ORDER_BY_DESC, 3)
+    assert (request.pagination.key, request.pagination.reverse) == (b"\x01\x02", True)
+    apply_params(request, {"orderBy": ["1"]})  # camelCase names and enum numbers work too
+    assert request.order_by == service_pb2.ORDER_BY_ASC
+    with pytest.raises(RestError) as err:
+        apply_params(request, {"limit": ["ten"]})
+    assert err.value.http_status == 400 and "limit" in err.value.message
+
+
+def test_templates_match_like_grpc_gateway():
+    from abci_app.rest.routes import compile_template, snake_case
+
+    pattern, fields = compile_template("/cosmos/bank/v1beta1/denoms_metadata/{denom=**}")
+    assert fields == ("denom",) and pattern.fullmatch("/cosmos/bank/v1beta1/denoms_metadata/ibc/AB12").group(1) == \
+        "ibc/AB12"
+    pattern, _ = compile_template("/cosmos/bank/v1beta1/balances/{address}")
+    assert pattern.fullmatch("/cosmos/bank/v1beta1/balances/sprint1x/by_denom") is None
+    assert snake_case("ProofSummary") == "proof_summary" and snake_case("Status") == "status"
