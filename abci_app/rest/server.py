@@ -87,8 +87,6 @@ class _Handler(BaseHTTPRequestHandler):
 class RestServer(HTTPServer):
     """HTTPServer whose requests run in a bounded pool (see the module docstring)."""
 
-    daemon_threads = True
-
     def __init__(self, address: tuple[str, int], gateway: Gateway, worker_threads: int = DEFAULT_WORKER_THREADS,
                  max_pending: int = MAX_PENDING):
         self.gateway = gateway
