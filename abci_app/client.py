@@ -37,15 +37,16 @@ from cosmos.crypto.secp256k1 import keys_pb2 as secp256k1_pb2
 from cosmos.tx.v1beta1 import service_pb2 as tx_service_pb2
 from cosmos.tx.v1beta1 import service_pb2_grpc as tx_service_grpc
 
+from chain.modules.bank.metadata import BASE_DENOM
 from chain.tx.builder import TxSpec, build_signed_tx, tx_hash
 from chain.tx.crypto import SigningKey
 
 DEFAULT_GRPC_ADDRESS = "127.0.0.1:9090"
-DEFAULT_DENOM = "usprint"
+DEFAULT_DENOM = BASE_DENOM
 DEFAULT_GAS_PRICE = (25, 1000)  # 0.025 usprint per gas unit
 DEFAULT_GAS_ADJUSTMENT = 1.3
-BASE_ACCOUNT_URL = "/cosmos.auth.v1beta1.BaseAccount"
-SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
+BASE_ACCOUNT_URL = "/" + auth_pb2.BaseAccount.DESCRIPTOR.full_name  # "/cosmos.auth.v1beta1.BaseAccount"
+SECP256K1_PUBKEY_URL = "/" + secp256k1_pb2.PubKey.DESCRIPTOR.full_name  # "/cosmos.crypto.secp256k1.PubKey"
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 _MAX_BALANCE_PAGES = 1000
 

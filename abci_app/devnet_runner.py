@@ -40,12 +40,12 @@ import click
 from abci_app.cli.common import CliError
 from abci_app.cometbft import CONFIG_TOML, find_cometbft, read_config
 from abci_app.node_config import NodeConfig
+from genesis.devnet import KEYRING_BACKEND, WORKER_KEY
 
 LOG_DIR = "logs"
 NODE_LOG = "node.log"
 COMETBFT_LOG = "cometbft.log"
 WORKER_LOG = "worker.log"
-WORKER_KEY = "worker"  # genesis.devnet's host worker key (a constant here: no genesis import at startup)
 
 
 class DevnetError(CliError):
@@ -190,7 +190,7 @@ class DevnetProcesses:
 
     def worker_command(self) -> list[str]:
         argv = [self.python, "-m", "worker.cli", "start", "--home", str(self.home), "--key", WORKER_KEY,
-                "--keyring-backend", "test"]
+                "--keyring-backend", KEYRING_BACKEND]
         if self.worker_threads is not None:
             argv += ["--threads", str(self.worker_threads)]
         return argv + self.worker_args
@@ -352,7 +352,7 @@ def worker_unavailable(home: str | Path) -> str | None:
     from abci_app.keyring import Keyring, KeyringError
 
     try:
-        Keyring(home, backend="test").show(WORKER_KEY)
+        Keyring(home, backend=KEYRING_BACKEND).show(WORKER_KEY)
     except KeyringError:
         return (f"{home} has no {WORKER_KEY!r} key (it was made before devnets had a registered host); "
                 "recreate it with `sprintd devnet --reset`")

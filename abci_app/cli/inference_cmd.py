@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from sprint.inference.v1.inference_pb2 import JobStatus
 
 from abci_app.cli.blobs_cmd import signed_put
 from abci_app.cli.common import CliError, emit
@@ -47,7 +48,8 @@ from abci_app.client import NodeClient, tx_response_dict
 DEFAULT_MAX_TOKENS = 64
 DEFAULT_RESULT_TIMEOUT = 120.0
 DEFAULT_VOCAB_SIZE = 256  # byte tokens
-STATUS_NAMES = ("pending", "completed", "reverifying", "fraud", "expired", "settled")
+STATUS_NAMES = tuple(name.removeprefix("JOB_STATUS_").lower() for name in JobStatus.keys()
+                     if name != "JOB_STATUS_UNSPECIFIED")  # --status choices, from the proto enum
 FROM_HELP = "Keyring key (name or address) that signs and pays."
 
 
@@ -227,7 +229,6 @@ def job_query_cmd(client, job_id: int):
 def jobs_query_cmd(client, executor, requester, status, epoch, limit, start_after):
     """Jobs by ascending id, filtered (filters combine)."""
     from sprint.inference.v1 import query_pb2
-    from sprint.inference.v1.inference_pb2 import JobStatus
 
     request = query_pb2.QueryJobsRequest(executor=executor or "", requester=requester or "",
                                          start_after=start_after, limit=limit)

@@ -14,10 +14,11 @@ from contextlib import contextmanager
 import click
 
 from abci_app.cli.common import CliError, emit, home_option, keyring_backend_option, output_option
+from abci_app.client import SECP256K1_PUBKEY_URL
 from abci_app.keyring import KeyRecord, Keyring, KeyringError
 
 EXPORT_PASSPHRASE_ENV = "SPRINT_EXPORT_PASSPHRASE"
-PUBKEY_TYPE_URL = "/cosmos.crypto.secp256k1.PubKey"
+PUBKEY_TYPE_URL = SECP256K1_PUBKEY_URL
 MNEMONIC_WARNING = (
     "**Important** write this mnemonic phrase down and keep it in a safe place. It is the only "
     "way to recover this key; it will not be shown again."
