@@ -1,5 +1,6 @@
-"""docker-compose.yml + Dockerfile: Docker cannot run here, so the compose file is parsed and checked
-service by service against what `sprintd testnet init --hostnames ...` generates."""
+"""docker-compose.yml + Dockerfile, without Docker: the compose file is parsed and checked service by
+service against what `sprintd testnet init --hostnames ...` generates (tests/e2e/test_docker_compose.py
+runs it on a real engine)."""
 
 from __future__ import annotations
 
