@@ -27,10 +27,6 @@ CLIENT_DIR = Path(__file__).resolve().parents[1] / "clients" / "cosmjs"
 STAMP = CLIENT_DIR / "node_modules" / ".sprint-lock-sha256"
 CHECKS = ["chain_id", "get_account_fresh_is_null", "get_balance", "send_tokens_auto_fee", "amino_only_signer_send",
           "get_tx", "search_tx", "get_account_after_send", "query_client_extensions", "rest_matches_cosmjs"]
-# Checks that fail on a known chain-side gap (xfail while it lasts, pass once fixed).
-KNOWN_GAPS = {
-    "send_tokens_auto_fee": "unsupported sign mode",  # CosmJS simulates with SIGN_MODE_UNSPECIFIED signer infos
-}
 
 
 def _require_node() -> None:
@@ -94,7 +90,4 @@ def _wait_http(url: str, timeout: float = 30) -> None:
 def test_cosmjs_check(cosmjs_results, check):
     result = cosmjs_results.get(check)
     assert result is not None, f"check {check} did not run: {sorted(cosmjs_results)}"
-    gap = KNOWN_GAPS.get(check)
-    if gap and not result["ok"] and gap in result["detail"]:
-        pytest.xfail(f"known chain gap: {result['detail'][:300]}")
     assert result["ok"], f"CosmJS check {check} failed: {result['detail']}"
