@@ -8,7 +8,6 @@ resets both caches on a fresh snapshot. Nothing reaches the database before Comm
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -17,9 +16,11 @@ from dataclasses import dataclass, field
 
 import cosmpy.protos  # noqa: F401
 from tendermint.abci import types_pb2 as abci
-from tendermint.crypto.keys_pb2 import PublicKey
 from tendermint.types.params_pb2 import ConsensusParams
 
+from chain.abci_results import (  # noqa: F401 (MAX_LOG_CHARS, QUERY_ERRORS: part of this module's API)
+    MAX_LOG_CHARS, QUERY_ERRORS, bounded_log, exec_result, index_entry, query_error, to_abci_events, validator_update,
+)
 from chain.apphash import compute_app_hash
 from chain.context import BlockInfo, Context, Event
 from chain.errors import TxError, is_node_local_fault
@@ -37,15 +38,7 @@ log = logging.getLogger("sprint.app")
 
 APP_NAME = "sprintchain"
 APP_VERSION = 1
-# How a failed query is reported over ABCI, as the Cosmos SDK reports a gRPC error there: QueryError
-# status -> (sdk code, gRPC code name, error text). Clients match the "rpc error: code = …" text
-# (CosmJS's getAccount returns null on NotFound).
-QUERY_ERRORS = {
-    "invalid_argument": (18, "InvalidArgument", "invalid request"),
-    "not_found": (38, "NotFound", "key not found"),
-}
 DEFAULT_QUERY_HISTORY = 100  # recent heights whose state queries may still read
-MAX_LOG_CHARS = 2_048  # logs echo inputs; CometBFT's results hash excludes them, so cutting is safe
 
 
 @dataclass
@@ -189,7 +182,7 @@ class App:
             self.stats["check_tx"] += 1
             self.stats["check_tx_rejected"] += 0 if outcome.ok else 1
             return abci.ResponseCheckTx(
-                code=outcome.code, codespace=outcome.codespace, log=_bounded_log(outcome.log),
+                code=outcome.code, codespace=outcome.codespace, log=bounded_log(outcome.log),
                 gas_wanted=clamp_int64(outcome.gas_wanted), gas_used=clamp_int64(outcome.gas_used),
             )
 
@@ -281,8 +274,8 @@ class App:
             pending.app_hash = self._app_hash(req.height)
             self.pending = pending
             return abci.ResponseFinalizeBlock(
-                tx_results=results, app_hash=pending.app_hash, events=_to_abci_events(end_events),
-                validator_updates=[_validator_update(pubkey, power) for pubkey, power in updates])
+                tx_results=results, app_hash=pending.app_hash, events=to_abci_events(end_events),
+                validator_updates=[validator_update(pubkey, power) for pubkey, power in updates])
 
     # The named steps of FinalizeBlock, in order.
 
@@ -295,7 +288,7 @@ class App:
         results, tx_events = [], []
         for index, raw in enumerate(txs):
             outcome = self._run(self.block_cache, block, raw, Mode.DELIVER)
-            result = _exec_result(outcome)
+            result = exec_result(outcome)
             results.append(result)
             tx_events.extend(outcome.events)
             self.stats["txs_committed" if outcome.ok else "txs_failed"] += 1
@@ -318,7 +311,7 @@ class App:
 
     def _index_tx(self, pending: PendingCommit, height: int, index: int, raw: bytes, result) -> None:
         """Record a tx in the index; a failed replay never hides the earlier successful entry."""
-        tx_hash, entry = _index_entry(height, index, raw, result)
+        tx_hash, entry = index_entry(height, index, raw, result)
         if result.code != 0:
             if any(h == tx_hash and abci.TxResult.FromString(e).result.code == 0 for h, e in pending.index):
                 return
@@ -358,7 +351,7 @@ class App:
             else:
                 value = self.queries.query_bytes(req.path, req.data, store, self.keepers)
         except QueryError as err:
-            return _query_error(err, height)
+            return query_error(err, height)
         return abci.ResponseQuery(code=0, value=value, height=height)
 
     # --- helpers for servers ------------------------------------------------------------------
@@ -373,37 +366,3 @@ class App:
 
     def export_genesis(self) -> dict:
         return self.modules.export_genesis(self.committed)
-
-
-def _query_error(err: QueryError, height: int) -> abci.ResponseQuery:
-    code, grpc_name, text = QUERY_ERRORS[err.status]
-    return abci.ResponseQuery(code=code, codespace="sdk", height=height,
-                              log=f"rpc error: code = {grpc_name} desc = {err.message}: {text}")
-
-
-def _to_abci_events(events: list[Event]) -> list[abci.Event]:
-    return [
-        abci.Event(type=e.type, attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in e.attributes])
-        for e in events
-    ]
-
-
-def _validator_update(pubkey: bytes, power: int) -> abci.ValidatorUpdate:
-    return abci.ValidatorUpdate(pub_key=PublicKey(ed25519=pubkey), power=power)
-
-
-def _exec_result(outcome: TxOutcome) -> abci.ExecTxResult:
-    return abci.ExecTxResult(
-        code=outcome.code, codespace=outcome.codespace, log=_bounded_log(outcome.log),
-        gas_wanted=clamp_int64(outcome.gas_wanted), gas_used=clamp_int64(outcome.gas_used),
-        events=_to_abci_events(outcome.events), data=outcome.data,
-    )
-
-
-def _bounded_log(text: str) -> str:
-    return text if len(text) <= MAX_LOG_CHARS else text[:MAX_LOG_CHARS - 3] + "..."
-
-
-def _index_entry(height: int, index: int, raw: bytes, result: abci.ExecTxResult) -> tuple[bytes, bytes]:
-    entry = abci.TxResult(height=height, index=index, tx=raw, result=result)
-    return hashlib.sha256(raw).digest(), entry.SerializeToString()

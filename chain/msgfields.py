@@ -23,3 +23,13 @@ def parse_coin(msg, field: str = "amount") -> tuple[str, int]:
     coin = getattr(msg, field)
     validate_denom(coin.denom)
     return coin.denom, parse_amount(coin.amount)
+
+
+def operator_address(text: str) -> bytes:
+    """The `operator` field's address (ErrInvalidAddress naming it otherwise)."""
+    return parse_address(text, "operator")
+
+
+def operator_signers(msg) -> list[bytes]:
+    """Signers of a message signed by its `operator` (staking and hosts messages)."""
+    return [operator_address(msg.operator)]

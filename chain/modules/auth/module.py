@@ -7,26 +7,14 @@ from chain.modules.auth.keeper import AccountKeeper
 from chain.modules.module import AppModule
 
 
-class AuthModule(AppModule):
-    name = "auth"
-    prefixes = keys.PREFIXES
-    no_msg_server_reason = "accounts are created by transfers and updated by the ante handler; auth has no messages"
+WHY_NO_MSG_SERVER = "accounts are created by transfers and updated by the ante handler; auth has no messages"
 
+
+class AuthModule(AppModule, name="auth", keys=keys, genesis=genesis, queries=query_server,
+                 no_msg_server=WHY_NO_MSG_SERVER):
     def __init__(self, keeper: AccountKeeper):
-        self.keeper = keeper
-
-    def query_methods(self) -> list:
-        return list(query_server.METHODS)
-
-    def default_genesis(self) -> dict:
-        return genesis.default_genesis()
+        super().__init__(keeper)
 
     def validate_genesis(self, state: dict | None) -> None:
         genesis.parse_params((state or {}).get("params"))
         genesis.validate_genesis(state or {})
-
-    def init_genesis(self, store, state: dict | None) -> None:
-        genesis.init_genesis(store, self.keeper, state or {})
-
-    def export_genesis(self, store) -> dict:
-        return genesis.export_genesis(store, self.keeper)

@@ -36,7 +36,7 @@ def balance(store, keepers, request):
 def _balance_page(store, request):
     """One page of an address's balances, sorted by denom."""
     address = parse_address(request.address)
-    return paginate(store, keys.BALANCE_PREFIX + address, request.pagination,
+    return paginate(store, keys.balances_prefix(address), request.pagination,
                     lambda rel_key, raw: _coin(rel_key.decode(), raw))
 
 

@@ -15,7 +15,7 @@ from chain.errors import ErrInvalidPubKey, ErrInvalidRequest
 from chain.modules.hosts import keys
 from chain.modules.hosts.expected_keepers import HostsDeps
 from chain.modules.hosts.genesis import check_consensus_pubkey, check_description, check_worker_pubkey
-from chain.msgfields import parse_address, parse_coin
+from chain.msgfields import operator_address, operator_signers, parse_coin
 from chain.modules.staking.params import min_collateral
 from chain.tx.crypto import encode_address, pubkey_to_address
 
@@ -23,12 +23,7 @@ MSG_REGISTER_HOST_URL = "/sprint.hosts.v1.MsgRegisterHost"
 MSG_UPDATE_HOST_URL = "/sprint.hosts.v1.MsgUpdateHost"
 
 
-def operator_address(text: str) -> bytes:
-    return parse_address(text, "operator")
-
-
-def signers(msg) -> list[bytes]:
-    return [operator_address(msg.operator)]
+signers = operator_signers
 
 
 def validate_register(msg: MsgRegisterHost) -> None:

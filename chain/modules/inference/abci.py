@@ -17,7 +17,7 @@ from sprint.inference.v1.inference_pb2 import JOB_STATUS_EXPIRED, JOB_STATUS_PEN
 from chain.context import Context
 from chain.modules.inference import executor
 from chain.modules.inference.expected_keepers import InferenceDeps
-from chain.modules.inference.msg_server import current_epoch, pay_from_escrow
+from chain.modules.inference.msg_server import pay_from_escrow
 from chain.modules.inference.verification import verification_end_block
 from chain.tx.crypto import decode_address, encode_address
 
@@ -80,5 +80,6 @@ def _penalise(ctx: Context, keepers, operator: bytes, job_id: int) -> None:
     """An expired job counts against its executor: reputation rating and a fault slash."""
     reputation = keepers.reputation
     rating = reputation.get_params(ctx.store).expired_rating_ppm
-    reputation.record_job(ctx.store, operator, current_epoch(ctx, keepers), rating, 0, completed=False)
+    epoch = keepers.sprint.current_epoch(ctx.store, ctx.block.height)
+    reputation.record_job(ctx.store, operator, epoch, rating, 0, completed=False)
     keepers.staking.slash_fault(ctx, operator, f"inference job {job_id} expired without a result")

@@ -9,32 +9,12 @@ from chain.modules.inference.msg_server import MsgServer
 from chain.modules.module import AppModule
 
 
-class InferenceModule(AppModule):
-    name = "inference"
-    prefixes = keys.PREFIXES
-
+class InferenceModule(AppModule, name="inference", keys=keys, genesis=genesis, queries=query_server):
     def __init__(self, deps: InferenceDeps):
-        self.deps = deps
-        self.keeper = deps.inference
-        self.msg_server = MsgServer(deps)
-
-    def routes(self) -> list:
-        return self.msg_server.routes()
-
-    def query_methods(self) -> list:
-        return list(query_server.METHODS)
-
-    def default_genesis(self) -> dict:
-        return genesis.default_genesis()
+        super().__init__(deps.inference, deps, MsgServer(deps))
 
     def validate_genesis(self, state: dict | None) -> None:
         genesis.parse_genesis(state)
-
-    def init_genesis(self, store, state: dict | None) -> None:
-        genesis.init_genesis(store, self.keeper, state)
-
-    def export_genesis(self, store) -> dict:
-        return genesis.export_genesis(store, self.keeper)
 
     def end_block(self, ctx: Context) -> list:
         abci.end_block(ctx, self.deps)

@@ -49,10 +49,6 @@ def requester_signers(msg) -> list[bytes]:
     return [_address(msg.requester, "requester")]
 
 
-def current_epoch(ctx: Context, keepers) -> int:
-    return keepers.sprint.current_epoch(ctx.store, ctx.block.height)
-
-
 def escrow_address() -> bytes:
     return module_address(keys.MODULE_NAME)
 
@@ -134,7 +130,7 @@ def handle_submit(ctx: Context, keepers, msg: MsgSubmitInference) -> int:
               status=JOB_STATUS_PENDING)
     inference.set_job(ctx.store, job)
     inference.queue_new_job(ctx.store, job.id)
-    keepers.reputation.record_request(ctx.store, current_epoch(ctx, keepers))
+    keepers.reputation.record_request(ctx.store, keepers.sprint.current_epoch(ctx.store, ctx.block.height))
     ctx.emit("inference_submitted", ("job_id", str(job.id)), ("requester", msg.requester), ("model", msg.model),
              ("prompt_size", str(prompt_size)), ("max_tokens", str(msg.max_tokens)),
              ("max_fee", f"{msg.max_fee}{params.fee_denom}"), ("deadline_height", str(job.deadline_height)))

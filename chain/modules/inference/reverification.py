@@ -27,7 +27,6 @@ from sprint.inference.v1.inference_pb2 import (
 from chain.context import Context
 from chain.modules.bank.keys import module_address
 from chain.modules.inference import keys
-from chain.modules.inference.secrets import current_epoch
 from chain.tx.crypto import decode_address, encode_address
 
 BPS = 10_000
@@ -129,7 +128,7 @@ def confirm_fraud(ctx: Context, keepers, job: Job) -> None:
     if job.reporter:
         _pay(ctx, keepers, decode_address(job.reporter), params.report_fee)
     reason = f"confirmed fraud on inference job {job.id}"
-    epoch = current_epoch(ctx, keepers)
+    epoch = keepers.sprint.current_epoch(ctx.store, ctx.block.height)
     keepers.staking.slash_malicious(ctx, executor, reason)
     ban_blocks = keepers.staking.get_params(ctx.store).ban_blocks
     keepers.hosts.ban(ctx, executor, ctx.block.height + ban_blocks, reason)

@@ -18,7 +18,7 @@ from sprint.sprint.v1.sprint_pb2 import PHASE_COMMIT, PHASE_SETTLEMENT
 
 from chain.context import Context
 from chain.errors import ErrInvalidRequest
-from chain.modules.hosts.worker_auth import parse_address, worker_signers  # noqa: F401 (shared by verification.py)
+from chain.modules.hosts.worker_auth import parse_address  # noqa: F401 (shared by verification.py)
 from chain.modules.hosts.worker_auth import worker_host as shared_worker_host
 from chain.modules.inference import duties
 
@@ -29,10 +29,6 @@ from chain.modules.inference import duties
 def worker_host(ctx: Context, keepers, worker: str) -> tuple[bytes, Host]:
     """(operator address, Host) of the non-banned host whose worker account is `worker`."""
     return shared_worker_host(ctx, keepers.hosts, worker, "verification")
-
-
-def current_epoch(ctx: Context, keepers) -> int:
-    return keepers.sprint.current_epoch(ctx.store, ctx.block.height)
 
 
 def check_phase(ctx: Context, keepers, epoch: int, phase: int, what: str) -> None:

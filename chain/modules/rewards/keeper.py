@@ -114,7 +114,7 @@ class RewardsKeeper:
     def accruals(self, store, epoch: int) -> list[tuple[bytes, Accrual]]:
         """(operator, accrual) of `epoch`, ascending by operator."""
         prefix = keys.epoch_prefix(keys.ACCRUAL_PREFIX, epoch)
-        return [(key[len(prefix):], Accrual.FromString(raw)) for key, raw in store.iterate(prefix)]
+        return [(keys.after(prefix, key), Accrual.FromString(raw)) for key, raw in store.iterate(prefix)]
 
     def all_accruals(self, store) -> list[tuple[int, bytes, Accrual]]:
         """(epoch, operator, accrual) of every unsettled accrual, by epoch then operator."""
@@ -144,7 +144,7 @@ class RewardsKeeper:
 
     def bounty_claims(self, store, epoch: int) -> list[tuple[bytes, int, list[bytes]]]:
         prefix = keys.epoch_prefix(keys.BOUNTY_PREFIX, epoch)
-        return [(key[len(prefix):],) + keys.decode_bounty(raw) for key, raw in store.iterate(prefix)]
+        return [(keys.after(prefix, key),) + keys.decode_bounty(raw) for key, raw in store.iterate(prefix)]
 
     def is_settled(self, store, epoch: int) -> bool:
         return store.get(keys.settled_key(epoch)) is not None

@@ -68,3 +68,9 @@ def decode_bounty(raw: bytes) -> tuple[int, list[bytes]]:
 
 PREFIXES = (PARAMS_KEY, POOL_PREFIX, ACCRUAL_PREFIX, OUTCOME_PREFIX, BOUNTY_PREFIX, SETTLED_PREFIX,
             LAST_OUTCOME_PREFIX)
+
+
+def after(prefix: bytes, key: bytes) -> bytes:
+    """The rest of `key` after `prefix` (one of the prefixes built above), e.g. the operator of a
+    per-epoch key."""
+    return key[len(prefix):]

@@ -8,29 +8,13 @@ from chain.modules.rewards import abci, genesis, keys, query_server
 from chain.modules.rewards.expected_keepers import RewardsDeps
 
 
-class RewardsModule(AppModule):
-    name = "rewards"
-    prefixes = keys.PREFIXES
-    no_msg_server_reason = "rewards are minted, accrued and paid by block hooks and settlements; no messages"
+WHY_NO_MSG_SERVER = "rewards are minted, accrued and paid by block hooks and settlements; no messages"
 
+
+class RewardsModule(AppModule, name="rewards", keys=keys, genesis=genesis, queries=query_server,
+                    no_msg_server=WHY_NO_MSG_SERVER):
     def __init__(self, deps: RewardsDeps):
-        self.deps = deps
-        self.keeper = deps.rewards
-
-    def query_methods(self) -> list:
-        return list(query_server.METHODS)
-
-    def default_genesis(self) -> dict:
-        return genesis.default_genesis()
-
-    def validate_genesis(self, state: dict | None) -> None:
-        genesis.validate_genesis(state)
-
-    def init_genesis(self, store, state: dict | None) -> None:
-        genesis.init_genesis(store, self.keeper, state)
-
-    def export_genesis(self, store) -> dict:
-        return genesis.export_genesis(store, self.keeper)
+        super().__init__(deps.rewards, deps)
 
     def end_block(self, ctx: Context) -> list:
         abci.end_block(ctx, self.deps)

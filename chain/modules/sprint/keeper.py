@@ -80,7 +80,7 @@ class SprintKeeper:
     def reveals(self, store, epoch: int) -> list[tuple[bytes, bytes]]:
         """(operator, secret) in ascending operator order."""
         prefix = keys.epoch_prefix(keys.REVEAL_PREFIX, epoch)
-        return [(key[len(prefix):], secret) for key, secret in store.iterate(prefix)]
+        return [(keys.after(prefix, key), secret) for key, secret in store.iterate(prefix)]
 
     # --- summaries -----------------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ class SprintKeeper:
     def summaries(self, store, epoch: int) -> list[tuple[bytes, ProofSummary]]:
         """(operator, summary) of every host that took part in `epoch`, ascending by operator."""
         prefix = keys.epoch_prefix(keys.SUMMARY_PREFIX, epoch)
-        return [(key[len(prefix):], ProofSummary.FromString(raw)) for key, raw in store.iterate(prefix)]
+        return [(keys.after(prefix, key), ProofSummary.FromString(raw)) for key, raw in store.iterate(prefix)]
 
     # --- proofs --------------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class SprintKeeper:
     def proofs(self, store, epoch: int, operator: bytes) -> list[tuple[int, int]]:
         """(nonce, claimed distance) ascending by nonce."""
         prefix = keys.proofs_prefix(epoch, operator)
-        return [(keys.read_u64(key[len(prefix):]), keys.read_u64(raw)) for key, raw in store.iterate(prefix)]
+        return [(keys.read_u64(keys.after(prefix, key)), keys.read_u64(raw)) for key, raw in store.iterate(prefix)]
 
     # --- assignments and votes -----------------------------------------------------------------
 
@@ -123,7 +123,7 @@ class SprintKeeper:
     def assignments(self, store, epoch: int, validator: bytes) -> list[bytes]:
         """Provers `validator` must check in `epoch`, ascending by operator."""
         prefix = keys.duties_prefix(epoch, validator)
-        return [key[len(prefix):] for key, _ in store.iterate(prefix)]
+        return [keys.after(prefix, key) for key, _ in store.iterate(prefix)]
 
     def get_vote(self, store, epoch: int, prover: bytes, validator: bytes) -> Validation | None:
         raw = store.get(keys.vote_key(epoch, prover, validator))
@@ -152,7 +152,7 @@ class SprintKeeper:
     def powers(self, store) -> list[tuple[bytes, int, bytes]]:
         """(operator, power, pubkey) of every host holding power, ascending by operator."""
         prefix = keys.POWER_PREFIX
-        return [(key[len(prefix):], keys.read_u64(raw[:8]), raw[8:]) for key, raw in store.iterate(prefix)]
+        return [(keys.after(prefix, key), keys.read_u64(raw[:8]), raw[8:]) for key, raw in store.iterate(prefix)]
 
     def missed_reveals(self, store, operator: bytes) -> int:
         return keys.read_u64(store.get(keys.missed_reveal_key(operator)))

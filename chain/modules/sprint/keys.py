@@ -107,3 +107,9 @@ def missed_validation_key(operator: bytes) -> bytes:
 
 PREFIXES = (PARAMS_KEY, SEED_PREFIX, VALIDATION_SEED_PREFIX, COMMIT_PREFIX, REVEAL_PREFIX, SUMMARY_PREFIX,
             PROOF_PREFIX, VOTE_PREFIX, DUTY_PREFIX, POWER_PREFIX, MISSED_REVEAL_PREFIX, MISSED_VALIDATION_PREFIX)
+
+
+def after(prefix: bytes, key: bytes) -> bytes:
+    """The rest of `key` after `prefix` (one of the prefixes built above), e.g. the operator of a
+    per-epoch key."""
+    return key[len(prefix):]

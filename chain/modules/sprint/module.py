@@ -10,32 +10,13 @@ from chain.modules.sprint.expected_keepers import SprintDeps
 from chain.modules.sprint.msg_server import MsgServer
 
 
-class SprintModule(AppModule):
-    name = "sprint"
-    prefixes = keys.PREFIXES
-
+class SprintModule(AppModule, name="sprint", keys=keys, genesis=genesis, queries=query_server):
     def __init__(self, deps: SprintDeps):
-        self.deps = deps
-        self.keeper = deps.sprint
-        self.msg_server = MsgServer(deps)
-
-    def routes(self) -> list:
-        return self.msg_server.routes()
-
-    def query_methods(self) -> list:
-        return list(query_server.METHODS)
-
-    def default_genesis(self) -> dict:
-        return genesis.default_genesis()
-
-    def validate_genesis(self, state: dict | None) -> None:
-        genesis.validate_genesis(state)
+        super().__init__(deps.sprint, deps, MsgServer(deps))
 
     def init_genesis(self, store, state: dict | None) -> None:
+        """The params, and the genesis validators' powers (read from the hosts, initialised before)."""
         genesis.init_genesis(store, self.keeper, self.deps.hosts, state)
-
-    def export_genesis(self, store) -> dict:
-        return genesis.export_genesis(store, self.keeper)
 
     def end_block(self, ctx: Context) -> list:
         return abci.end_block(ctx, self.deps)

@@ -84,7 +84,7 @@ class StakingKeeper:
     def iterate_bonds(self, store):
         """(operator, amount) in ascending operator-address order."""
         for key, raw in store.iterate(keys.BOND_PREFIX):
-            yield key[len(keys.BOND_PREFIX):], int(raw)
+            yield keys.split_bond_key(key), int(raw)
 
     def meets_min_collateral(self, store, operator: bytes) -> bool:
         """True when the operator's bonded amount is at least params.min_collateral."""
@@ -114,15 +114,14 @@ class StakingKeeper:
 
     def locks(self, store, operator: bytes) -> list[tuple[int, int]]:
         """(unlock height, amount) of the operator's lock records, by unlock height."""
-        prefix = keys.LOCK_BY_OPERATOR_PREFIX + operator
-        heights = [int.from_bytes(key[len(prefix):], "big") for key, _ in store.iterate(prefix)]
+        heights = [keys.split_height_suffix(key) for key, _ in store.iterate(keys.lock_index_prefix(operator))]
         return [(height, int(store.get(keys.lock_key(height, operator)))) for height in heights]
 
     def iterate_locks(self, store):
         """(operator, unlock height, amount) by unlock height, then operator bytes."""
         for key, raw in store.iterate(keys.LOCK_QUEUE_PREFIX):
-            body = key[len(keys.LOCK_QUEUE_PREFIX):]
-            yield body[keys.HEIGHT_BYTES:], int.from_bytes(body[:keys.HEIGHT_BYTES], "big"), int(raw)
+            unlock_height, operator = keys.split_lock_key(key)
+            yield operator, unlock_height, int(raw)
 
     def locked(self, store, operator: bytes, height: int) -> int:
         """Stake of `operator` still locked at `height` (records with unlock_height > height),
@@ -173,8 +172,7 @@ class StakingKeeper:
 
     def unbonding_entries(self, store, operator: bytes) -> list[UnbondingEntry]:
         """The operator's pending entries, by completion height."""
-        prefix = keys.UNBONDING_BY_OPERATOR_PREFIX + operator
-        heights = [int.from_bytes(key[len(prefix):], "big") for key, _ in store.iterate(prefix)]
+        heights = [keys.split_height_suffix(key) for key, _ in store.iterate(keys.operator_index_prefix(operator))]
         return [self.get_entry(store, height, operator) for height in heights]
 
     def iterate_unbonding(self, store):

@@ -52,3 +52,27 @@ def lock_index_key(operator: bytes, unlock_height: int) -> bytes:
 
 PREFIXES = (PARAMS_KEY, BOND_PREFIX, UNBONDING_QUEUE_PREFIX, UNBONDING_BY_OPERATOR_PREFIX, LOCK_QUEUE_PREFIX,
             LOCK_BY_OPERATOR_PREFIX)
+
+
+def split_bond_key(key: bytes) -> bytes:
+    """The operator of a bond key."""
+    return key[len(BOND_PREFIX):]
+
+
+def split_lock_key(key: bytes) -> tuple[int, bytes]:
+    """(unlock height, operator) of a lock-queue key."""
+    body = key[len(LOCK_QUEUE_PREFIX):]
+    return int.from_bytes(body[:HEIGHT_BYTES], "big"), body[HEIGHT_BYTES:]
+
+
+def lock_index_prefix(operator: bytes) -> bytes:
+    return LOCK_BY_OPERATOR_PREFIX + operator
+
+
+def operator_index_prefix(operator: bytes) -> bytes:
+    return UNBONDING_BY_OPERATOR_PREFIX + operator
+
+
+def split_height_suffix(key: bytes) -> int:
+    """The height that ends a per-operator index key (lock or unbonding index)."""
+    return int.from_bytes(key[-HEIGHT_BYTES:], "big")

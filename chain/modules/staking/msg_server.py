@@ -5,19 +5,14 @@ from __future__ import annotations
 from sprint.staking.v1.tx_pb2 import MsgStake, MsgUnstake
 
 from chain.context import Context
-from chain.msgfields import parse_address, parse_coin
+from chain.msgfields import operator_address, operator_signers, parse_coin
 from chain.tx.router import Route
 
 MSG_STAKE_URL = "/sprint.staking.v1.MsgStake"
 MSG_UNSTAKE_URL = "/sprint.staking.v1.MsgUnstake"
 
 
-def operator_address(text: str) -> bytes:
-    return parse_address(text, "operator")
-
-
-def signers(msg) -> list[bytes]:
-    return [operator_address(msg.operator)]
+signers = operator_signers
 
 
 def validate(msg) -> None:

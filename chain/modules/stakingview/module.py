@@ -7,13 +7,10 @@ from chain.modules.stakingview import keys, query_server
 from chain.modules.stakingview.expected_keepers import StakingViewDeps
 
 
-class StakingViewModule(AppModule):
-    name = "stakingview"
-    prefixes = keys.PREFIXES
-    no_msg_server_reason = "a read-only query view: hosts are registered and staked through hosts and staking"
+WHY_NO_MSG_SERVER = "a read-only query view: hosts are registered and staked through hosts and staking"
 
+
+class StakingViewModule(AppModule, name="stakingview", keys=keys, queries=query_server,
+                        no_msg_server=WHY_NO_MSG_SERVER):
     def __init__(self, deps: StakingViewDeps):
-        self.deps = deps
-
-    def query_methods(self) -> list:
-        return list(query_server.METHODS)
+        super().__init__(deps, deps)
