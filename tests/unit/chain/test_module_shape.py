@@ -14,6 +14,7 @@ from chain.modules.module import AppModule
 
 MODULES_DIR = Path(registry.__file__).parent
 REQUIRED = ("keys.py", "keeper.py", "query_server.py", "genesis.py", "module.py", "expected_keepers.py")
+KEEPER_NAMES = ("auth", "bank", "hosts", "staking", "sprint", "inference", "reputation", "rewards")
 PACKAGES = sorted(p.name for p in MODULES_DIR.iterdir() if p.is_dir() and (p / "__init__.py").exists())
 
 
@@ -64,6 +65,10 @@ def test_chain_has_no_import_guards_or_attribute_probes():
                     f"{path.relative_to(chain_dir)}:{node.lineno} guards an import"
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr":
                 raise AssertionError(f"{path.relative_to(chain_dir)}:{node.lineno} probes with hasattr")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+                    and len(node.args) == 3 and isinstance(node.args[1], ast.Constant)
+                    and node.args[1].value in KEEPER_NAMES):
+                raise AssertionError(f"{path.relative_to(chain_dir)}:{node.lineno} probes for a keeper")
 
 
 def test_genesis_hooks_have_one_return_type_and_the_genesis_tool_reuses_auth_and_bank_rules():
