@@ -96,8 +96,8 @@ class ByzantineApp(App):
     key: SigningKey | None = None  # set by main() before the node starts
     records: Path | None = None
 
-    def __init__(self, db, sync_writes: bool = True):
-        super().__init__(db, sync_writes)
+    def __init__(self, db, sync_writes: bool = True, **options):
+        super().__init__(db, sync_writes, **options)  # the node passes app.toml options (query_history, ...)
         self.proposals = 0
 
     def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:

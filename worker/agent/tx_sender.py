@@ -4,6 +4,7 @@ in one block; resynchronises from the chain when the node reports a sequence mis
 from __future__ import annotations
 
 import logging
+import re
 
 from abci_app.client import NodeClient, NodeError, sign_and_broadcast
 from chain.tx.builder import pack_any
@@ -13,6 +14,7 @@ from worker.metrics import WorkerMetrics
 log = logging.getLogger("sprint.worker.tx")
 
 CODE_WRONG_SEQUENCE = 32
+_EXPECTED_SEQUENCE = re.compile(r"expected (\d+), got \d+")
 
 
 class TxSender:
@@ -46,18 +48,31 @@ class TxSender:
                                           account_number=self.account_number, sequence=self.sequence)
             except NodeError as err:  # simulation refused the tx
                 if "sequence" in str(err) and attempt == 0:
-                    self._sync()
+                    self._resync(str(err))
                     continue
                 return "", -1, str(err)
             if resp.code == 0:
                 self.sequence += 1
                 return resp.txhash, 0, ""
             if resp.code == CODE_WRONG_SEQUENCE and attempt == 0:
-                self._sync()
+                self._resync(resp.raw_log)
                 continue
             return resp.txhash, resp.code, resp.raw_log
         return "", CODE_WRONG_SEQUENCE, "account sequence mismatch"
 
+    def _resync(self, text: str) -> None:
+        """After a sequence mismatch: take the sequence the node expects (its mempool's view, which
+        counts this worker's txs not yet committed) or, when the message does not say, the committed
+        one."""
+        expected = _EXPECTED_SEQUENCE.search(text)
+        if expected is not None:
+            self.sequence = int(expected.group(1))
+            if self.account_number is not None:
+                return
+        self._sync()
+        if expected is not None:
+            self.sequence = int(expected.group(1))
+
     def reset(self) -> None:
-        """Forget the cached sequence (after an error the chain state is the authority)."""
-        self.sequence = None
+        """Called after a refused tx. A refused tx never entered the mempool, so the local sequence
+        stays right; sequence mismatches are resolved inside `send`. Kept for the agents' error path."""
