@@ -4,7 +4,7 @@
 
 1. Verification overhead = validator compute / executor compute, measured on the genesis tiny-lm
    (teacher-forced check vs autoregressive generation of the same jobs), times the validation
-   probability: 1.0 at reputation 0, and at full reputation with >= 10,000 requests/epoch the App. D
+   probability: 1.0 at reputation 0, and at full reputation with >= 10,000 requests/epoch the
    minimum 0.01. The probability itself is measured with the chain's duty draw (chain/modules/
    inference/duties.py) over 10,000 jobs and random secrets, not assumed.
 2. Jobs/s recorded by a real 4-validator localnet (CometBFT + sprintd, no workers): users submit
@@ -78,7 +78,7 @@ def measured_checks_per_job(validation_ppm: int, n_jobs: int = 10_000, hosts: in
 
 
 def validation_ppm(honest_epochs: int, volume: int) -> int:
-    """App. D probability with the chain's default reputation params (same formula as the keeper)."""
+    """The check probability (docs/protocol.md §4) with the chain's default reputation params (same formula as the keeper)."""
     from chain.modules.reputation.params import default_params
 
     p = default_params()

@@ -2,7 +2,7 @@
 
 Generated *_pb2.py / *_pb2_grpc.py files are committed next to their .proto files so that
 installing the package needs no protoc. Cosmos/CometBFT types come from cosmpy and are never
-redefined here (see DESIGN.md §14).
+redefined here (cosmpy already registers them; a second copy breaks the default descriptor pool).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Same blocks => same app hash: on MemoryDB and LevelDB, for any PYTHONHASHSEED (DESIGN.md §11)."""
+"""Same blocks => same app hash: on MemoryDB and LevelDB, for any PYTHONHASHSEED (the determinism rules of docs/architecture.md)."""
 
 from __future__ import annotations
 

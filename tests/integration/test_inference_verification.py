@@ -1,4 +1,4 @@
-"""Spot checks proven by revealed secrets, forged selections, missed duties, the App. D fee split,
+"""Spot checks proven by revealed secrets, forged selections, missed duties, the job fee split (docs/protocol.md §6),
 secret commit/reveal rules, the Audit query and bad input, on an in-process chain.
 
 Epoch 0 (11 blocks): commit 1-2, reveal 3-4 (S_0 fixed at the end of 4), sprint 5-6, proof 7-8,

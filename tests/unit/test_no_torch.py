@@ -1,4 +1,4 @@
-"""The node package must never import torch (DESIGN.md §2): torch lives behind the `worker` extra."""
+"""The node package must never import torch (docs/architecture.md): torch lives behind the `worker` extra."""
 
 from __future__ import annotations
 

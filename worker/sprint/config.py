@@ -46,7 +46,7 @@ class PowConfig:
 
 
 CONFIGS: dict[str, PowConfig] = {
-    # Seed 001 Appendix B. 64 x (4*512^2 + 2*512*8192) + 8192*512 = 608M weights; the paper's
+    # The paper shape (docs/sprint-pow.md §2). 64 x (4*512^2 + 2*512*8192) + 8192*512 = 608M weights; the paper's
     # "about 2.3 billion" does not follow from its own shape, the shape is what we implement.
     "paper": PowConfig("paper", n_layers=64, d_model=512, n_heads=128, d_ff=8192, vocab=8192, seq_len=4,
                        threshold_micro=1_315_376),

@@ -1,4 +1,4 @@
-"""Determinism lint for consensus code (DESIGN.md §11): an AST scan of every .py file under chain/.
+"""Determinism lint for consensus code (docs/architecture.md, determinism rules): an AST scan of every .py file under chain/.
 
 Fails on float literals, `float` names/calls, true division (`/`, `/=`), imports of the wall clock or OS
 randomness (`time`, `random`, `datetime`, `secrets`, `uuid`) and iteration straight over a set (a `set(...)`

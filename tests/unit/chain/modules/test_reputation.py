@@ -1,4 +1,4 @@
-"""reputation module: fixed-point formulas (ilog2, App. D validation probability, seed 000 §5 score),
+"""reputation module: fixed-point formulas (ilog2, validation probability, scheduling score: docs/protocol.md §4-5),
 keeper updates (jobs, fraud, duties, epochs, request volume), genesis and queries."""
 
 from __future__ import annotations

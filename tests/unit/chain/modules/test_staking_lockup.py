@@ -1,4 +1,4 @@
-"""staking lock-up and release (seed 000 §6.4): ΔT(rep) formula, locks on new stake, unstake limited
+"""staking lock-up and release (docs/protocol.md §7): ΔT(rep) formula, locks on new stake, unstake limited
 to the unlocked bond (error names the unlock height), reputation shortening lock-up and release,
 lock pruning, slash caps, slash_malicious / slash_fault, genesis locks and the Stake query."""
 
