@@ -1,4 +1,4 @@
-"""Spot-check duties (seed 001 §6 "Randomized task verification", Appendix D): pure functions.
+"""Spot-check duties (docs/inference.md §4): pure functions.
 
 Every host commits a 32-byte secret per epoch (commit phase) and reveals it in the epoch's
 settlement phase. Whether host v must check job j of audit epoch e (sprint seed S_e) is then a draw
@@ -9,7 +9,7 @@ anyone can recompute once the secret is revealed:
     threshold = min(2^64, validation_ppm(j) x w_v x 2^64 // (10^6 x W))      (w_v = 0 -> 0)
     drawn     = int(sha256("sprint/inference/duty/v1" || secret || S_e || be64(j))[:8], big) < threshold
 
-Summed over the hosts, the expected number of checks of a job is validation_ppm / 10^6 (App. D:
+Summed over the hosts, the expected number of checks of a job is validation_ppm / 10^6 (docs/protocol.md §4:
 "on average once per task" at probability 1). The worker mirrors these formulas byte for byte.
 """
 

@@ -1,4 +1,4 @@
-"""Re-verification (seed 001 §6 "Verification challenges", "User-driven oversight").
+"""Re-verification (docs/inference.md §5, docs/protocol.md §4).
 
 An INVALID spot check or a requester's paid report moves a COMPLETED job to REVERIFYING for
 `reverify_blocks`. The voters are fixed when it opens: every host with weight > 0 that is not

@@ -1,4 +1,4 @@
-"""Epoch audits and the inference settlement of an epoch (seed 001 §6, Appendix D).
+"""Epoch audits and the inference settlement of an epoch (docs/inference.md §4 and §6).
 
 Audit snapshot: at the first block of epoch e (or the first block run without one) the EpochAudit
 of e records the eligible hosts (weight > 0, not BANNED, ascending operator) and their weights;
@@ -187,7 +187,7 @@ def settle_job(ctx: Context, keepers, epoch: int, job: Job, inputs: DutyInputs, 
 
 
 def pay_job(ctx: Context, keepers, epoch: int, job: Job, executor: bytes) -> list[tuple[bytes, int]]:
-    """Move the job's cost out of the escrow (training fund, then the App. D split into rewards);
+    """Move the job's cost out of the escrow (training fund, then the executor/checker split into rewards);
     returns (operator, amount) accrued, the executor first."""
     params = keepers.inference.get_params(ctx.store)
     denom, bank = params.fee_denom, keepers.bank

@@ -1,2 +1,2 @@
-"""reputation: per-host honesty record, the validation probability of seed 001 Appendix D and the
-scheduling score of seed 000 §5, in fixed point (ppm)."""
+"""reputation: per-host honesty record, the validation probability and the
+scheduling score, in fixed point (ppm). Rules: docs/protocol.md §4-5."""

@@ -1,12 +1,12 @@
 """Fixed-point reputation formulas (integers only; ppm = x 10^6).
 
-- EMA (seed 000 §5): ema(old, x) = (alpha x x + (10^6 - alpha) x old) // 10^6.
-- Minimum validation probability (App. D), by request volume V (max of previous and current epoch):
+- EMA (docs/protocol.md §5): ema(old, x) = (alpha x x + (10^6 - alpha) x old) // 10^6.
+- Minimum validation probability (docs/protocol.md §4), by request volume V (max of previous and current epoch):
   vmin(V) = 10^6 if V <= low; min_validation_ppm if V >= high; else
   10^6 - (10^6 - min) x (V - low) // (high - low).
 - Validation probability of a host with h honest epochs: p = 10^6 - (10^6 - vmin) x min(h, N) // N
   (N = full_reputation_epochs; N = 0 means vmin at once).
-- Scheduling score (seed 000 §5): w1 x success_ppm // 10^6 + w2 x L_i // sum L + w3 x bond_i // sum bond,
+- Scheduling score (docs/protocol.md §5): w1 x success_ppm // 10^6 + w2 x L_i // sum L + w3 x bond_i // sum bond,
   L = ilog2_fixed(1 + work_value_ema); a term whose denominator is 0 is 0.
 """
 
@@ -41,7 +41,7 @@ def ilog2_fixed(x: int) -> int:
 
 
 def min_validation_ppm(params, volume: int) -> int:
-    """vmin(volume) of App. D, ppm."""
+    """vmin(volume) of docs/protocol.md §4, ppm."""
     if volume <= params.low_volume:
         return PPM
     if volume >= params.high_volume:

@@ -73,14 +73,14 @@ class ReputationKeeper(ReputationLevels):
         return int.from_bytes(raw, "big") if raw else 0
 
     def volume(self, store, epoch: int) -> int:
-        """Request volume of App. D: max(requests of epoch - 1, requests of epoch)."""
+        """Request volume V (docs/protocol.md §4): max(requests of epoch - 1, requests of epoch)."""
         previous = self.requests(store, epoch - 1) if epoch > 0 else 0
         return max(previous, self.requests(store, epoch))
 
     # ------------------------------------------------------------------ derived values
 
     def validation_ppm(self, store, operator: bytes, epoch: int) -> int:
-        """Probability (ppm) that a job executed by `operator` now is checked (App. D):
+        """Probability (ppm) that a job executed by `operator` now is checked (docs/protocol.md §4):
         p = 10^6 - (10^6 - vmin(volume)) x min(h, N) // N."""
         rep = self.get(store, operator)
         return formulas.validation_ppm(self.get_params(store), rep.honest_epochs if rep else 0,
@@ -93,7 +93,7 @@ class ReputationKeeper(ReputationLevels):
         return logs, sum(logs.values()), bonds
 
     def score_ppm(self, store, operator: bytes) -> int:
-        """Scheduling score of seed 000 §5 (ppm): w1 x success + w2 x L_i / sum L + w3 x bond_i / sum bond,
+        """Scheduling score (docs/protocol.md §5, ppm): w1 x success + w2 x L_i / sum L + w3 x bond_i / sum bond,
         L = ilog2_fixed(1 + work_value_ema) (16 fractional bits), each term floor-divided."""
         logs, log_total, bond_total = self._totals(store)
         return self._score(store, operator, logs, log_total, bond_total)

@@ -10,8 +10,8 @@ PPM = 1_000_000
 
 
 def default_params() -> Params:
-    """Mainnet-like defaults: 30 honest epochs to full reputation, App. D's volume thresholds
-    (<= 100 requests: every job checked; >= 10,000: 1%), seed 000 §5 weights 0.5 / 0.25 / 0.25."""
+    """Mainnet-like defaults: 30 honest epochs to full reputation, the check-probability volume thresholds
+    (<= 100 requests: every job checked; >= 10,000: 1%), scheduling-score weights 0.5 / 0.25 / 0.25 (docs/protocol.md §4-5)."""
     return Params(full_reputation_epochs=30, min_validation_ppm=10_000, low_volume=100, high_volume=10_000,
                   success_alpha_ppm=200_000, work_alpha_ppm=200_000, success_weight_ppm=500_000,
                   work_weight_ppm=250_000, stake_weight_ppm=250_000, expired_rating_ppm=500_000,

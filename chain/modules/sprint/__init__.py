@@ -1,5 +1,5 @@
 """sprint: epochs and phases, seed commit-reveal, proof batches, proof validations, settled weights
-and the CometBFT validator powers that follow from them (seed 001 §4, Appendix B/C; DESIGN.md §9).
+and the CometBFT validator powers that follow from them (docs/protocol.md §2, docs/sprint-pow.md, docs/wire-formats.md §7).
 
 Layout (Cosmos x/ style): `keys` (store layout), `params` (defaults and validation), `epochs`
 (height -> epoch/phase, a pure function), `randomness` (commitment, seed, validation seed and the

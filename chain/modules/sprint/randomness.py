@@ -1,4 +1,4 @@
-"""The Sprint's hashes and draws (seed 001 Appendix C), all sha256 over fixed byte layouts.
+"""The Sprint's hashes and draws (docs/wire-formats.md §7), all sha256 over fixed byte layouts.
 
     commitment      = sha256("sprint/commit/v1" || u64be(epoch) || operator(20) || secret(32))
     seed            = sha256("sprint/seed/v1" || last reveal block hash || secret_1 || ... || secret_n)

@@ -1,7 +1,7 @@
 """StakingKeeper: bonds, stake locks, the unbonding queue and slashing; the only code that touches
 0x40-0x45.
 
-Lock-up and release (seed 000 §6.4), with h = the operator's honest epochs and N = reputation's
+Lock-up and release (docs/protocol.md §7), with h = the operator's honest epochs and N = reputation's
 full_reputation_epochs:
 - newly staked collateral is locked for ΔT_min(h) = lockup_blocks(params, h, N) blocks (a StakeLock
   record); MsgUnstake may only take the bonded amount minus the still-locked stake;

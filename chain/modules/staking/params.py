@@ -11,12 +11,12 @@ DEFAULT_BOND_DENOM = "usprint"
 DEFAULT_MIN_COLLATERAL = 1_000_000_000  # 1,000 SPRINT
 DEFAULT_UNBONDING_BLOCKS = 100_800  # about 7 days of 6-second blocks
 DEFAULT_MAX_UNBONDING_ENTRIES = 7
-DEFAULT_MIN_LOCKUP_BLOCKS = 10_000  # seed 000 §6.6: ΔT_min = 10,000 blocks at full reputation
+DEFAULT_MIN_LOCKUP_BLOCKS = 10_000  # ΔT_min = 10,000 blocks at full reputation
 DEFAULT_MAX_LOCKUP_BLOCKS = 100_800  # a host with no reputation: about 7 days
 DEFAULT_MIN_RELEASE_BLOCKS = 14_400  # about 1 day of linear release at full reputation
-DEFAULT_MALICIOUS_SLASH_BPS = 7_500  # seed 000 §6.6: ς_mal = 0.75
+DEFAULT_MALICIOUS_SLASH_BPS = 7_500  # 75% of the bond for confirmed fraud
 DEFAULT_FAULT_SLASH_BPS = 10  # 0.1% per non-malicious fault (an expired job)
-DEFAULT_BAN_BLOCKS = 100_000  # seed 000 §6.6: T_ban
+DEFAULT_BAN_BLOCKS = 100_000  # ban length after confirmed fraud
 MAX_UNBONDING_BLOCKS = 10_000_000
 BPS = 10_000
 
@@ -40,7 +40,7 @@ def scaled_blocks(shortest: int, longest: int, honest_epochs: int, full_epochs: 
 
 
 def lockup_blocks(params: Params, honest_epochs: int, full_epochs: int) -> int:
-    """ΔT_min(rep): blocks newly staked collateral stays locked (seed 000 §6.4)."""
+    """ΔT_min(rep): blocks newly staked collateral stays locked (docs/protocol.md §7)."""
     return scaled_blocks(params.min_lockup_blocks, params.max_lockup_blocks, honest_epochs, full_epochs)
 
 
