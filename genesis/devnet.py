@@ -57,7 +57,9 @@ from genesis.app_state import (
     build_app_state,
 )
 from genesis.errors import UserError as CliError
-from genesis.node_files import APP_TOML, keyring_errors, load_app_config, open_keyring, store_blobs, update_app_config
+from genesis.blob_store import store_blobs
+from genesis.keyring import Keyring, keyring_errors
+from genesis.node_config import APP_TOML, NodeConfig, update_app_config
 from genesis.testnet import HOST_STATUS_ACTIVE, OPERATOR_KEY, WORKER_AMOUNT, WORKER_KEY
 
 DEVNET_CHAIN_ID = "sprint-devnet-1"
@@ -196,7 +198,7 @@ def _create(home, chain_id, names, amount, host, p2p_port, rpc_port, abci_port, 
     addrs = _addresses(host, p2p_port, rpc_port, abci_port, grpc_port)
     _apply_ports(home, chain_id, addrs, timeout_commit, moniker)
 
-    keyring = open_keyring(home, KEYRING_BACKEND)
+    keyring = Keyring(home, backend=KEYRING_BACKEND)
     with keyring_errors():
         dev_accounts = [_new_key(keyring, name, amount) for name in names]
         operator = _new_key(keyring, OPERATOR_KEY, DEV_AMOUNT)
@@ -269,7 +271,7 @@ def devnet_validator(home: str | Path) -> dict:
 def _host_entry(home: Path, validator: dict, operator: dict, worker: dict, endpoint: str, moniker: str,
                 collateral: int) -> dict:
     """The host's genesis entry (as genesis/testnet.py writes them) and its dev-accounts.json record."""
-    worker_pubkey = open_keyring(home, KEYRING_BACKEND).show(worker["name"]).pubkey
+    worker_pubkey = Keyring(home, backend=KEYRING_BACKEND).show(worker["name"]).pubkey
     consensus_pubkey = base64.b64encode(validator["pubkey"]).decode("ascii")
     genesis = {
         "operator": operator["address"],
@@ -329,7 +331,7 @@ def _port(address: str) -> int:
 
 def _current_ports(home: Path) -> dict:
     config = read_config(home)
-    node_config = load_app_config(home)
+    node_config = NodeConfig.load(home)
     return {
         "p2p": _port(config["p2p"]["laddr"]),
         "rpc": _port(config["rpc"]["laddr"]),
@@ -348,7 +350,7 @@ def load_dev_accounts(home: str | Path) -> dict:
 
 def _describe(home: Path, info: dict, created: bool) -> dict:
     config = read_config(home)
-    node_config = load_app_config(home)
+    node_config = NodeConfig.load(home)
     return {
         "home": str(home),
         "chain_id": read_genesis(home)["chain_id"],

@@ -72,7 +72,9 @@ from genesis.app_state import (
 )
 from genesis.cometbft_config_template import CONFIG_TOML_TEMPLATE
 from genesis.errors import UserError as CliError
-from genesis.node_files import keyring_errors, open_keyring, save_app_config, store_blobs
+from genesis.blob_store import store_blobs
+from genesis.keyring import Keyring, keyring_errors
+from genesis.node_config import NodeConfig
 
 TESTNET_FILE = "testnet.json"
 COMPOSE_FILE = "docker-compose.yml"
@@ -510,9 +512,9 @@ def _write_node_home(home: Path, node: dict, genesis: dict, opts: TestnetOptions
     _write(home / PRIV_VALIDATOR_KEY, priv_validator_key_text(node["_validator_key"]), 0o600)
     _write(home / NODE_KEY, node_key_text(node["_node_key"]), 0o600)
     _write(home / PRIV_VALIDATOR_STATE, PRIV_VALIDATOR_STATE_TEXT, 0o600)
-    save_app_config(home, chain_id=opts.chain_id, abci_address=node["abci_address"],
-                    grpc_address=node["grpc_address"], rpc_url=node["rpc_url"])
-    keyring = open_keyring(home, KEYRING_BACKEND)
+    NodeConfig(chain_id=opts.chain_id, abci_address=node["abci_address"],
+               grpc_address=node["grpc_address"], rpc_url=node["rpc_url"]).save(home)
+    keyring = Keyring(home, backend=KEYRING_BACKEND)
     with keyring_errors():
         keyring.add_secret(OPERATOR_KEY, node["_operator_secret"])
         keyring.add_secret(WORKER_KEY, node["_worker_secret"])

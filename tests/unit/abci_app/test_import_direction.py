@@ -1,6 +1,6 @@
 """abci_app (the node) imports genesis; genesis never imports abci_app, in either a top-level or a
-function-level import. The one exception is genesis/node_files.py, the adapter to the node's own
-file formats (app.toml, keyring, blob store) that still live in abci_app, and only those three."""
+function-level import. The node-home file formats genesis writes (app.toml, keyring, blob store and
+the limits app.toml carries) live in genesis/; abci_app keeps re-export shims at their old paths."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-NODE_FORMATS = {"abci_app.node_config", "abci_app.keyring", "abci_app.blobs.store"}
-ADAPTER = "genesis/node_files.py"
+SHIMS = {"abci_app/node_config.py": "genesis.node_config", "abci_app/keyring.py": "genesis.keyring",
+         "abci_app/blobs/store.py": "genesis.blob_store", "abci_app/blobs/limits.py": "genesis.blob_limits",
+         "abci_app/grpc/limits.py": "genesis.grpc_limits"}
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -32,15 +33,14 @@ def test_genesis_does_not_import_abci_app():
     offenders = []
     for path in sorted((ROOT / "genesis").rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
-        allowed = NODE_FORMATS if rel == ADAPTER else set()
         offenders += [f"{rel}:{line} imports {module}" for line, module in imported_modules(path)
-                      if _is_abci_app(module) and module not in allowed]
+                      if _is_abci_app(module)]
     assert not offenders, "genesis/ must not import abci_app (abci_app imports genesis):\n" + "\n".join(offenders)
 
 
-def test_the_adapter_only_reaches_the_node_file_formats():
-    modules = {module for _, module in imported_modules(ROOT / ADAPTER) if _is_abci_app(module)}
-    assert modules <= NODE_FORMATS, modules
+def test_the_old_node_format_paths_are_shims_over_genesis():
+    for rel, target in SHIMS.items():
+        assert [module for _, module in imported_modules(ROOT / rel)] == [target], rel
 
 
 def test_the_scan_sees_function_level_imports(tmp_path):

@@ -10,7 +10,7 @@ import stat
 import pytest
 
 from abci_app.cli.main import main
-from abci_app.keyring import Keyring, KeyringError
+from genesis.keyring import Keyring, KeyringError
 
 
 def _mode(path) -> int:
@@ -63,7 +63,7 @@ def test_loose_folder_that_cannot_be_tightened_is_refused_with_the_fix(loose_rin
     def refuse(path, mode):  # what chmod answers for a folder owned by another user
         raise PermissionError(1, "Operation not permitted", str(path))
 
-    monkeypatch.setattr("abci_app.keyring.os.chmod", refuse)
+    monkeypatch.setattr("genesis.keyring.os.chmod", refuse)
     with pytest.raises(KeyringError) as err:
         Keyring(home, backend="test")
     message = str(err.value)
