@@ -431,16 +431,7 @@ def plan_tx(client: NodeClient, key: SigningKey, messages: list, chain_id: str, 
     compute_fee(0, gas_price)
     adjust_gas(0, gas_adjustment)
     signer = key.bech32
-    if account_number is None or sequence is None:
-        info = client.account(signer)
-        if info is None:
-            raise NodeError(
-                f"account {signer} not found on the chain at {client.address}: "
-                "it must receive funds before it can send transactions"
-            )
-        account_number = info.account_number if account_number is None else account_number
-        sequence = info.sequence if sequence is None else sequence
-
+    account_number, sequence = _account_and_sequence(client, signer, account_number, sequence)
     simulated = None
     if fixed_gas is None:
         probe = TxSpec(messages=list(messages), chain_id=chain_id, account_number=account_number,
@@ -450,17 +441,37 @@ def plan_tx(client: NodeClient, key: SigningKey, messages: list, chain_id: str, 
         gas_limit = adjust_gas(simulated, gas_adjustment)
     else:
         gas_limit = fixed_gas
-
-    if fees is None:
-        fee_amount = compute_fee(gas_limit, gas_price)
-    else:
-        fee_amount = int(fees)
-        if fee_amount < 0:
-            raise ValueError("fees must not be negative")
+    fee_amount = _fee_amount(gas_limit, fees, gas_price)
     return TxPlan(messages=list(messages), chain_id=chain_id, signer=signer,
                   account_number=int(account_number), sequence=int(sequence), gas_limit=gas_limit,
                   fee_amount=fee_amount, fee_denom=fee_denom, memo=memo, simulated_gas=simulated,
                   timeout_height=timeout_height)
+
+
+def _account_and_sequence(client: NodeClient, signer: str, account_number: int | None,
+                          sequence: int | None) -> tuple[int, int]:
+    """The given account number and sequence, the missing ones fetched from the node."""
+    if account_number is not None and sequence is not None:
+        return account_number, sequence
+    info = client.account(signer)
+    if info is None:
+        raise NodeError(
+            f"account {signer} not found on the chain at {client.address}: "
+            "it must receive funds before it can send transactions"
+        )
+    account_number = info.account_number if account_number is None else account_number
+    sequence = info.sequence if sequence is None else sequence
+    return account_number, sequence
+
+
+def _fee_amount(gas_limit: int, fees: int | None, gas_price) -> int:
+    """`fees` when given (not negative), else ceil(gas_limit * gas_price)."""
+    if fees is None:
+        return compute_fee(gas_limit, gas_price)
+    fee_amount = int(fees)
+    if fee_amount < 0:
+        raise ValueError("fees must not be negative")
+    return fee_amount
 
 
 def broadcast_plan(client: NodeClient, key: SigningKey, plan: TxPlan):

@@ -431,19 +431,7 @@ def run_devnet(home: str | Path, *, ready_timeout: float = 60.0, info: dict | No
             raise
         for line in endpoint_lines(devnet, info):
             echo(line)
-        worker_reported = False
-        while not devnet.stop_event.wait(0.5):
-            dead = devnet.exited()
-            if dead:
-                name, proc, log = dead
-                devnet.stop()
-                _echo_tails(devnet, echo_err, only=log)
-                raise DevnetError(f"{name} {describe_exit(proc.returncode)}; see {log}")
-            if not worker_reported and devnet.worker_exit() is not None:
-                worker_reported = True
-                _echo_tails(devnet, echo_err, only=devnet.worker_log)
-                echo_err(f"WARNING: sprint-worker {describe_exit(devnet.worker_exit())}; the devnet keeps "
-                         f"running without it (see {devnet.worker_log}; restart the devnet to run it again)")
+        _supervise(devnet, echo_err)
         echo(f"stopping {'sprint-worker, ' if devnet.worker is not None else ''}cometbft and sprintd ...")
         devnet.stop()
         echo("devnet stopped.")
@@ -451,6 +439,24 @@ def run_devnet(home: str | Path, *, ready_timeout: float = 60.0, info: dict | No
     finally:
         devnet.stop()
         restore()
+
+
+def _supervise(devnet: DevnetProcesses, echo_err: Callable[[str], None]) -> None:
+    """Watch the processes until the stop event: a dead sprintd or CometBFT stops the rest and raises
+    DevnetError naming its log; a dead worker is reported once and the chain runs on."""
+    worker_reported = False
+    while not devnet.stop_event.wait(0.5):
+        dead = devnet.exited()
+        if dead:
+            name, proc, log = dead
+            devnet.stop()
+            _echo_tails(devnet, echo_err, only=log)
+            raise DevnetError(f"{name} {describe_exit(proc.returncode)}; see {log}")
+        if not worker_reported and devnet.worker_exit() is not None:
+            worker_reported = True
+            _echo_tails(devnet, echo_err, only=devnet.worker_log)
+            echo_err(f"WARNING: sprint-worker {describe_exit(devnet.worker_exit())}; the devnet keeps "
+                     f"running without it (see {devnet.worker_log}; restart the devnet to run it again)")
 
 
 def _echo_tails(devnet: DevnetProcesses, echo, only: Path | None = None) -> None:

@@ -23,7 +23,6 @@ from abci_app.ports import find_port_range  # noqa: E402
 from genesis.testnet import init_testnet  # noqa: E402
 
 
-
 def pick_base_port(n: int) -> int:
     base = find_port_range([f"127.0.0.{i + 1}" for i in range(n)])
     if base is None:
@@ -47,59 +46,40 @@ def first_height_time(net: Localnet, height: int, t0: float, timeout: float) -> 
         time.sleep(0.02)
 
 
-def main() -> int:
+def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--validators", type=int, default=4)
     parser.add_argument("--block-time", default="500ms", help="timeout_commit (default %(default)s)")
     parser.add_argument("--no-workers", action="store_true", help="run sprintd + cometbft only")
     parser.add_argument("--keep", default=None, help="generate into this (new) directory and keep it")
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="sprint-bench-localnet-")) / "net"
-    base = pick_base_port(args.validators)
-    net = None
-    try:
-        t0 = time.monotonic()
-        init_testnet(workdir, validators=args.validators, base_port=base, grpc_port=base + 3,
-                     timeout_commit=args.block_time)
-        t_init = time.monotonic() - t0
-        net = Localnet(workdir)
-        # Start the processes as `testnet start` does, but time the first block ourselves.
-        for i in range(len(net)):
-            net._check_ports_free(i)
-        for i in range(len(net)):
-            net._spawn(i, "node")
-        for i in range(len(net)):
-            net._wait_abci(i, 60)
-        t_abci = time.monotonic() - t0
-        for i in range(len(net)):
-            net._spawn(i, "cometbft")
-        first_any, first_all = first_height_time(net, 1, t0, 90)
-        if not args.no_workers:
-            for i in range(len(net)):
-                net._spawn(i, "worker")
-        ten_any, ten_all = first_height_time(net, 10, t0, 120)
-        h10_at = time.monotonic()
-        net.wait_for_height(20, timeout=120)
-        interval = (time.monotonic() - h10_at) / 10
-        rss = net.process_rss()
-        rows = net.status()
-    finally:
-        if net is not None:
-            net.stop()
-        if not args.keep:
-            shutil.rmtree(workdir.parent, ignore_errors=True)
 
-    print(f"localnet: {args.validators} validators on 127.0.0.x, timeout_commit {args.block_time}, "
-          f"{'no workers' if args.no_workers else 'with workers'}")
-    print(f"  testnet init (keys, genesis, {args.validators} homes)   {t_init * 1000:8.0f} ms")
-    print(f"  init -> every sprintd serving ABCI          {t_abci:8.2f} s")
-    print(f"  init -> first block (first node / all nodes) {first_any:7.2f} s / {first_all:.2f} s")
-    print(f"  init -> height 10   (first node / all nodes) {ten_any:7.2f} s / {ten_all:.2f} s")
-    print(f"  block interval, heights 10-20               {interval * 1000:8.0f} ms")
-    hashes = {r["app_hash"] for r in rows}
-    print(f"  app hashes at the end: {len(hashes)} distinct over {len(rows)} nodes "
-          f"(heights {[r['height'] for r in rows]})")
+def measure(net: Localnet, t0: float, workers: bool) -> dict:
+    """Start the processes as `testnet start` does, but time the first blocks ourselves."""
+    for i in range(len(net)):
+        net._check_ports_free(i)
+    for i in range(len(net)):
+        net._spawn(i, "node")
+    for i in range(len(net)):
+        net._wait_abci(i, 60)
+    out = {"abci": time.monotonic() - t0}
+    for i in range(len(net)):
+        net._spawn(i, "cometbft")
+    out["first"] = first_height_time(net, 1, t0, 90)
+    if workers:
+        for i in range(len(net)):
+            net._spawn(i, "worker")
+    out["ten"] = first_height_time(net, 10, t0, 120)
+    h10_at = time.monotonic()
+    net.wait_for_height(20, timeout=120)
+    out["interval"] = (time.monotonic() - h10_at) / 10
+    out["rss"], out["rows"] = net.process_rss(), net.status()
+    return out
+
+
+def print_rss(rss: list[dict]) -> None:
+    """RSS per process, and totals per kind of process."""
     print("  RSS per process (VmRSS at height 20):")
     totals: dict[str, int] = {}
     for entry in rss:
@@ -110,6 +90,41 @@ def main() -> int:
         count = sum(1 for e in rss if e["process"] == proc)
         print(f"  {proc:<9} total {kb / 1024:7.1f} MiB  ({kb / 1024 / count:.1f} MiB each)")
     print(f"  localnet total {sum(totals.values()) / 1024:7.1f} MiB")
+
+
+def print_report(args: argparse.Namespace, t_init: float, m: dict) -> None:
+    (first_any, first_all), (ten_any, ten_all), rows = m["first"], m["ten"], m["rows"]
+    print(f"localnet: {args.validators} validators on 127.0.0.x, timeout_commit {args.block_time}, "
+          f"{'no workers' if args.no_workers else 'with workers'}")
+    print(f"  testnet init (keys, genesis, {args.validators} homes)   {t_init * 1000:8.0f} ms")
+    print(f"  init -> every sprintd serving ABCI          {m['abci']:8.2f} s")
+    print(f"  init -> first block (first node / all nodes) {first_any:7.2f} s / {first_all:.2f} s")
+    print(f"  init -> height 10   (first node / all nodes) {ten_any:7.2f} s / {ten_all:.2f} s")
+    print(f"  block interval, heights 10-20               {m['interval'] * 1000:8.0f} ms")
+    hashes = {r["app_hash"] for r in rows}
+    print(f"  app hashes at the end: {len(hashes)} distinct over {len(rows)} nodes "
+          f"(heights {[r['height'] for r in rows]})")
+    print_rss(m["rss"])
+
+
+def main() -> int:
+    args = _parse_args()
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="sprint-bench-localnet-")) / "net"
+    base = pick_base_port(args.validators)
+    net = None
+    try:
+        t0 = time.monotonic()
+        init_testnet(workdir, validators=args.validators, base_port=base, grpc_port=base + 3,
+                     timeout_commit=args.block_time)
+        t_init = time.monotonic() - t0
+        net = Localnet(workdir)
+        measured = measure(net, t0, workers=not args.no_workers)
+    finally:
+        if net is not None:
+            net.stop()
+        if not args.keep:
+            shutil.rmtree(workdir.parent, ignore_errors=True)
+    print_report(args, t_init, measured)
     return 0
 
 

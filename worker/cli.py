@@ -109,16 +109,7 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
     if cheat is not None:
         click.echo(f"WARNING: cheating mode {cheat.mode} {cheat.percent or ''} (test only)")
     if inference:
-        from worker.agent.inference_agent import attach
-
-        inference_cheat = cheat if cheat is not None and cheat.mode not in SPRINT_CHEATS else None
-        try:
-            attach(agent, client.node.address, state_path, device=device, dtype=inference_dtype,
-                   cheat=inference_cheat, cache_dir=Path(home).expanduser() / "worker" / "blobs",
-                   echo=lambda text: click.echo(text))
-        except ValueError as err:
-            raise CliError(str(err)) from err
-        click.echo(f"inference on: jobs executed in {agent.inference.runtime.dtype}, checks in fp32")
+        _attach_inference(agent, client, state_path, home, device, inference_dtype, cheat)
     elif cheat is not None and cheat.mode not in SPRINT_CHEATS:
         raise CliError(f"--cheat {cheat.mode} is an inference cheat; it needs inference (drop --no-inference)")
     click.echo(f"host {agent.operator} on {device}; state in {state_path}")
@@ -130,6 +121,22 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
     finally:
         if metrics_server is not None:
             metrics_server.stop()
+
+
+def _attach_inference(agent, client, state_path, home, device, inference_dtype: str, cheat) -> None:
+    """Give `agent` its inference executor/checker (an inference --cheat goes to it)."""
+    from pathlib import Path
+
+    from worker.agent.inference_agent import attach
+
+    inference_cheat = cheat if cheat is not None and cheat.mode not in SPRINT_CHEATS else None
+    try:
+        attach(agent, client.node.address, state_path, device=device, dtype=inference_dtype,
+               cheat=inference_cheat, cache_dir=Path(home).expanduser() / "worker" / "blobs",
+               echo=lambda text: click.echo(text))
+    except ValueError as err:
+        raise CliError(str(err)) from err
+    click.echo(f"inference on: jobs executed in {agent.inference.runtime.dtype}, checks in fp32")
 
 
 def _serve_metrics(metrics, address: str):

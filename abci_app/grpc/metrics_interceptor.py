@@ -58,40 +58,55 @@ def _ended(recorder: CallRecorder, error: BaseException | None) -> str:
 def _wrap(behaviour, count):
     """`behaviour` with the same calling convention, calling `count(code_name)` once it ends."""
     if inspect.isasyncgenfunction(behaviour):
-        async def stream_async(request, context):
-            recorder, error = CallRecorder(context), None
-            try:
-                async for message in behaviour(request, recorder):
-                    yield message
-            except BaseException as err:
-                error = err
-                raise
-            finally:
-                count(_ended(recorder, error))
-        return stream_async
+        return _wrap_stream_async(behaviour, count)
     if inspect.iscoroutinefunction(behaviour):
-        async def unary_async(request, context):
-            recorder, error = CallRecorder(context), None
-            try:
-                return await behaviour(request, recorder)
-            except BaseException as err:
-                error = err
-                raise
-            finally:
-                count(_ended(recorder, error))
-        return unary_async
+        return _wrap_unary_async(behaviour, count)
     if inspect.isgeneratorfunction(behaviour):
-        def stream_sync(request, context):
-            recorder, error = CallRecorder(context), None
-            try:
-                yield from behaviour(request, recorder)
-            except BaseException as err:
-                error = err
-                raise
-            finally:
-                count(_ended(recorder, error))
-        return stream_sync
+        return _wrap_stream_sync(behaviour, count)
+    return _wrap_unary_sync(behaviour, count)
 
+
+def _wrap_stream_async(behaviour, count):
+    async def stream_async(request, context):
+        recorder, error = CallRecorder(context), None
+        try:
+            async for message in behaviour(request, recorder):
+                yield message
+        except BaseException as err:
+            error = err
+            raise
+        finally:
+            count(_ended(recorder, error))
+    return stream_async
+
+
+def _wrap_unary_async(behaviour, count):
+    async def unary_async(request, context):
+        recorder, error = CallRecorder(context), None
+        try:
+            return await behaviour(request, recorder)
+        except BaseException as err:
+            error = err
+            raise
+        finally:
+            count(_ended(recorder, error))
+    return unary_async
+
+
+def _wrap_stream_sync(behaviour, count):
+    def stream_sync(request, context):
+        recorder, error = CallRecorder(context), None
+        try:
+            yield from behaviour(request, recorder)
+        except BaseException as err:
+            error = err
+            raise
+        finally:
+            count(_ended(recorder, error))
+    return stream_sync
+
+
+def _wrap_unary_sync(behaviour, count):
     def unary_sync(request, context):
         recorder, error = CallRecorder(context), None
         try:

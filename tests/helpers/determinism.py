@@ -30,10 +30,20 @@ def _flip(tx: bytes) -> bytes:
 
 def scripted_chain(db) -> tuple[App, list[dict]]:
     """Run the scripted blocks on `db`; return the app and one record per height (incl. genesis)."""
-    a, b, c, d = KEYS
     app = App(db, sync_writes=False)
     init = init_app(app, genesis_state(KEYS, balance=50_000_000))
     records = [{"height": 0, "app_hash": init.app_hash.hex(), "codes": []}]
+    for height, make_txs in enumerate(_scripted_blocks(app), start=1):
+        txs = make_txs()
+        block = run_block(app, txs, height=height, time=1_700_000_000 + 7 * height)
+        records.append({"height": height, "app_hash": block.app_hash.hex(), "codes": block.codes})
+    return app, records
+
+
+def _scripted_blocks(app: App) -> list:
+    """One callable per height returning its txs; each is called just before its block runs, so
+    sequences and balances are read from the state the earlier blocks left."""
+    a, b, c, d = KEYS
 
     def number(key) -> int:
         return app.keepers.auth.get_account(app.committed_store(), key.address).account_number
@@ -68,12 +78,7 @@ def scripted_chain(db) -> tuple[App, list[dict]]:
                            send(NEWCOMERS[1], NEWCOMERS[0], 10, gas_limit=1_000, fee=25)])  # out of gas
     blocks.append(lambda: [send(k, KEYS[(i + 1) % 4], 1 + i) for i, k in enumerate(KEYS)])
     blocks.append(lambda: [send(NEWCOMERS[0], c, 1), send(NEWCOMERS[1], c, 2), make_send(a, b.bech32, 1, sequence=0)])
-
-    for height, make_txs in enumerate(blocks, start=1):
-        txs = make_txs()
-        block = run_block(app, txs, height=height, time=1_700_000_000 + 7 * height)
-        records.append({"height": height, "app_hash": block.app_hash.hex(), "codes": block.codes})
-    return app, records
+    return blocks
 
 
 def run_all(directory: str | Path) -> dict:
