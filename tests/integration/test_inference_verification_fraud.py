@@ -43,6 +43,21 @@ def _executor_with_two_jobs():
     return net, by_executor[x][0], by_executor[x][1:], x, [i for i in range(4) if i != x]
 
 
+def _assert_fraud_verdict(net, job_id: int, x: int, user: str, balance_before: int) -> None:
+    """After the invalid-weight majority: the job is fraud, the user refunded, the executor slashed and banned."""
+    job = net.job(job_id)
+    assert job.status == JOB_STATUS_FRAUD and job.reverification.outcome == REVERIFY_OUTCOME_FRAUD
+    assert job.reverification.invalid_weight == 20
+    assert job.checks[1].draw == DRAW_PROOF_REVERIFY
+    assert net.balance(user) - balance_before == COST  # the user is refunded exactly (max_fee - cost earlier)
+    store = net.store()
+    operator = net.hosts[x].address
+    assert net.app.keepers.staking.bonded(store, operator) == COLLATERAL * (10_000 - 7500) // 10_000
+    assert net.app.keepers.hosts.get_host(store, operator).status == HOST_STATUS_BANNED
+    rep = net.reputation(x)
+    assert rep.honest_epochs == 0 and rep.frauds == 1
+
+
 def test_fraud_by_weight_majority_punishes_executor_refunds_user_and_pays_capped_bounty():
     net, job_id, honest_jobs, x, (a, b, c) = _executor_with_two_jobs()
     user = net.users[0].address
@@ -62,17 +77,7 @@ def test_fraud_by_weight_majority_punishes_executor_refunds_user_and_pays_capped
     assert block.codes[0] == 4 and "cannot check its own job" in block.results[0].log
     assert block.codes[1] == 18 and "already checked" in block.results[1].log
     assert block.codes[2] == 0
-    job = net.job(job_id)
-    assert job.status == JOB_STATUS_FRAUD and job.reverification.outcome == REVERIFY_OUTCOME_FRAUD
-    assert job.reverification.invalid_weight == 20
-    assert job.checks[1].draw == DRAW_PROOF_REVERIFY
-    assert net.balance(user) - balance_before == COST  # the user is refunded exactly (max_fee - cost earlier)
-    store = net.store()
-    operator = net.hosts[x].address
-    assert net.app.keepers.staking.bonded(store, operator) == COLLATERAL * (10_000 - 7500) // 10_000
-    assert net.app.keepers.hosts.get_host(store, operator).status == HOST_STATUS_BANNED
-    rep = net.reputation(x)
-    assert rep.honest_epochs == 0 and rep.frauds == 1
+    _assert_fraud_verdict(net, job_id, x, user, balance_before)
 
     late = net.run((c, net.check(c, job_id, valid=True)))
     assert late.codes == [18] and "is JOB_STATUS_FRAUD" in late.results[0].log

@@ -81,6 +81,29 @@ def _query(app, method, request, response_class):
     return resp if resp.code else response_class.FromString(resp.value)
 
 
+def _block_keeps_supply(net, rewards_params, genesis_supply: int) -> None:
+    """One block: supply = genesis + minted - burned, issuance bounded, the rewards account = unsettled."""
+    resp = net.block()
+    net_change = minted_minus_burned(_plain_events(list(resp.events) +
+                                                   [e for r in resp.tx_results for e in r.events]))
+    net.minted += block_reward(rewards_params, net.app.height)
+    assert net.supply() == genesis_supply + sum(minted_minus_burned(_plain_events(net.events)).values())
+    assert net_change.get(DENOM, 0) <= block_reward(rewards_params, net.app.height)
+    rewards = net.keepers.rewards
+    assert net.keepers.bank.balance(net.store(), REWARDS, DENOM) == rewards.unsettled_total(net.store())
+
+
+def _minted(events) -> int:
+    """Total amount of the `mint` events."""
+    return sum(int(a.value[:-len(DENOM)]) for e in events if e.type == "mint"
+               for a in e.attributes if a.key == "amount")
+
+
+def _outcomes(net, epoch: int) -> list:
+    return _query(net.app, "Outcomes", rewards_query.QueryOutcomesRequest(epoch=epoch),
+                  rewards_query.QueryOutcomesResponse).outcomes
+
+
 def test_three_epochs_of_issuance_fees_slashes_and_settlements_conserve_supply():
     net = Net()
     sprint_params = net.keepers.sprint.get_params(net.app.block_cache)
@@ -90,19 +113,11 @@ def test_three_epochs_of_issuance_fees_slashes_and_settlements_conserve_supply()
     last = bounds(sprint_params, EPOCHS - 1).end
     operator_before = {h.address: net.keepers.bank.balance(net.app.block_cache, h.address, DENOM) for h in net.hosts}
     for _ in range(last):
-        resp = net.block()
-        net_change = minted_minus_burned(_plain_events(list(resp.events) +
-                                                       [e for r in resp.tx_results for e in r.events]))
-        net.minted += block_reward(rewards_params, net.app.height)
-        assert net.supply() == genesis_supply + sum(minted_minus_burned(_plain_events(net.events)).values())
-        assert net_change.get(DENOM, 0) <= block_reward(rewards_params, net.app.height)
-        rewards = net.keepers.rewards
-        assert net.keepers.bank.balance(net.store(), REWARDS, DENOM) == rewards.unsettled_total(net.store())
+        _block_keeps_supply(net, rewards_params, genesis_supply)
 
     store = net.store()
     totals = minted_minus_burned(_plain_events(net.events))
-    minted = sum(int(a.value[:-len(DENOM)]) for e in net.events if e.type == "mint"
-                 for a in e.attributes if a.key == "amount")
+    minted = _minted(net.events)
     assert minted == net.minted == last * rewards_params.initial_block_reward
     slashes = [e for e in net.events if e.type == "slash"]
     assert len(slashes) == len(Net.SLASH_AT)
@@ -112,8 +127,7 @@ def test_three_epochs_of_issuance_fees_slashes_and_settlements_conserve_supply()
     released = {h.address: 0 for h in net.hosts}
     for epoch in range(EPOCHS):
         assert net.keepers.rewards.is_settled(store, epoch)
-        outcomes = _query(net.app, "Outcomes", rewards_query.QueryOutcomesRequest(epoch=epoch),
-                          rewards_query.QueryOutcomesResponse).outcomes
+        outcomes = _outcomes(net, epoch)
         assert {o.host for o in outcomes} == {h.bech32 for h in net.hosts}
         for outcome in outcomes:
             assert not outcome.caught and outcome.withheld == 0 and outcome.released > 0

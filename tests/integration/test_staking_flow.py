@@ -70,14 +70,9 @@ def chain():
     return Chain()
 
 
-def test_register_stake_unstake_release_slash(chain):
+def _unstake_releases_linearly(chain, paid: int) -> int:
+    """Unstake 1,000,000 and follow its release to completion; returns `paid` plus the unstake fee."""
     app = chain.app
-    chain.block(register_host_msg(HOST, 0, collateral=2 * MIN))
-    chain.block(stake_msg(HOST.bech32, 500_000))
-    assert chain.bonded() == 2_500_000
-    paid = 2 * FEE + 2_500_000
-    assert balance(app, HOST.address) == INITIAL_BALANCE - paid
-
     unstaked_at = chain.block(unstake_msg(HOST.bech32, 1_000_000)).height
     paid += FEE
     assert chain.bonded() == 1_500_000
@@ -92,6 +87,18 @@ def test_register_stake_unstake_release_slash(chain):
     assert app.height == unstaked_at + LOCKUP
     assert balance(app, HOST.address) == INITIAL_BALANCE - paid + 1_000_000
     assert list(chain.query_stake().unbonding) == []
+    return paid
+
+
+def test_register_stake_unstake_release_slash(chain):
+    app = chain.app
+    chain.block(register_host_msg(HOST, 0, collateral=2 * MIN))
+    chain.block(stake_msg(HOST.bech32, 500_000))
+    assert chain.bonded() == 2_500_000
+    paid = 2 * FEE + 2_500_000
+    assert balance(app, HOST.address) == INITIAL_BALANCE - paid
+
+    paid = _unstake_releases_linearly(chain, paid)
 
     # unstaking does not dodge a slash: the pending entry loses the same fraction
     second = chain.block(unstake_msg(HOST.bech32, 400_000)).height

@@ -133,6 +133,23 @@ def kinds(entries):
     return sorted({m.type_url.rsplit(".", 1)[-1] for _, msgs in entries for m in msgs})
 
 
+def _step_until(net, agents, senders, height: int) -> None:
+    """Step every agent block by block through `height`."""
+    while net.next_height <= height:
+        step_all(net, agents, senders)
+
+
+def _drawn_checkers(net, agents, audit, weights_by_host: dict, job_id, job) -> set:
+    """The hosts whose epoch-0 secret draws them to check `job`."""
+    expected = set()
+    for i, host in enumerate(net.hosts):
+        secret = bytes.fromhex(agents[i].state.secrets[0].secret)
+        threshold = duties.host_threshold(weights_by_host, job.executor, host.bech32, job.validation_ppm)
+        if duties.is_drawn(secret, bytes(audit.seed), job_id, threshold):
+            expected.add(host.bech32)
+    return expected
+
+
 @pytest.mark.parametrize("inline_limit", [32768, 64])  # 64 bytes: every result goes as a blob
 def test_honest_agents_execute_check_the_drawn_jobs_and_get_paid(tmp_path, weights, inline_limit):
     net = InferenceNet(4, users=1, sprint_params=SPRINT,
@@ -143,8 +160,7 @@ def test_honest_agents_execute_check_the_drawn_jobs_and_get_paid(tmp_path, weigh
     net.run()  # block 1: the audit snapshot of epoch 0 exists
     entries, _ = step_all(net, agents, senders)  # block 2: the four secret commits
     assert kinds(entries) == ["MsgCommitValidationSecret"] and len(entries) == 4
-    while net.next_height <= b.reveal_end:
-        step_all(net, agents, senders)
+    _step_until(net, agents, senders, b.reveal_end)
     prompts = [b"The chain ", b"hello world", b"inference", b"sprint", b"abc", b"tiny lm says"]
     _, block = step_all(net, agents, senders, extra=submit_all(net, prompts))  # first sprint block
     ids = sorted(j.id for j in net.jobs().jobs)
@@ -155,23 +171,16 @@ def test_honest_agents_execute_check_the_drawn_jobs_and_get_paid(tmp_path, weigh
     assert all(net.job(j).status == ipb.JOB_STATUS_COMPLETED for j in ids)
     as_blobs = [net.job(j).result_blob_sha256 for j in ids]
     assert all(as_blobs) == (inline_limit == 64) and all(sha in blobs for sha in as_blobs if sha)
-    while net.next_height <= b.validation_end:
-        step_all(net, agents, senders)
+    _step_until(net, agents, senders, b.validation_end)
     audit = net.iquery("Audit", iq.QueryAuditRequest(epoch=0), iq.QueryAuditResponse).audit
     weights_by_host = {hw.host: hw.weight for hw in audit.weights}
     for job_id in ids:
         job = net.job(job_id)
-        expected = set()
-        for i, host in enumerate(net.hosts):
-            secret = bytes.fromhex(agents[i].state.secrets[0].secret)
-            threshold = duties.host_threshold(weights_by_host, job.executor, host.bech32, job.validation_ppm)
-            if duties.is_drawn(secret, bytes(audit.seed), job_id, threshold):
-                expected.add(host.bech32)
+        expected = _drawn_checkers(net, agents, audit, weights_by_host, job_id, job)
         assert {c.validator for c in job.checks} == expected
         assert all(c.verdict == ipb.VERDICT_VALID for c in job.checks)
     assert sum(a.checked for a in agents) == sum(len(net.job(j).checks) for j in ids) > 0
-    while net.next_height <= b.end:
-        step_all(net, agents, senders)
+    _step_until(net, agents, senders, b.end)
     secrets = net.iquery("Audit", iq.QueryAuditRequest(epoch=0), iq.QueryAuditResponse).secrets
     assert len(secrets) == 4 and all(len(s.secret) == 32 for s in secrets)
     for job_id in ids:
