@@ -28,6 +28,7 @@ from abci_app.ports import find_port_range
 from chain.errors import ErrInvalidGasLimit
 from tests.e2e.conftest import require_cometbft
 from tests.helpers.byzantine_node import ATTACKS, read_records
+from tests.helpers.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -115,17 +116,6 @@ def app_hashes_at_common_height(net, nodes, timeout: float = 20.0) -> tuple[int,
             return height, {i: seen[i][height] for i in nodes}
         time.sleep(0.05)
     raise AssertionError(f"never saw all of {nodes} at one height: {[sorted(seen[i])[-3:] for i in nodes]}")
-
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(interval)
 
 
 def test_chain_survives_every_byzantine_proposal_and_commits_none_of_its_txs(net):

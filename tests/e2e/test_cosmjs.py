@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pytest
 from abci_app.node_config import NodeConfig
 from abci_app.ports import free_port
 from tests.e2e.conftest import make_devnet_home, require_cometbft
+from tests.helpers.wait import wait_until
 
 CLIENT_DIR = Path(__file__).resolve().parents[1] / "clients" / "cosmjs"
 STAMP = CLIENT_DIR / "node_modules" / ".sprint-lock-sha256"
@@ -76,14 +76,14 @@ def cosmjs_results(tmp_path_factory) -> dict:
 
 
 def _wait_http(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def answers() -> bool:
         try:
             with urllib.request.urlopen(url, timeout=5):
-                return
+                return True
         except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer within {timeout}s")
+            return False
+
+    wait_until(answers, timeout, f"{url} to answer", interval=0.3)
 
 
 @pytest.mark.parametrize("check", CHECKS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.e2e.conftest import sprintd, sprintd_json
+from tests.helpers.wait import wait_until
 
 
 def _balance(home: str, address: str) -> int:
@@ -116,8 +117,6 @@ class _DevnetCommand:
         assert self.proc.poll() is None, "sprintd devnet exited early"
 
     def wait_for(self, predicate, timeout: float, what: str):
-        from tests.helpers.wait import wait_until
-
         try:
             return wait_until(predicate, timeout, what, alive=self._alive)
         except AssertionError as err:

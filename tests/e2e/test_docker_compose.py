@@ -28,6 +28,7 @@ import pytest
 
 from abci_app.ports import free_port
 from tests.e2e.test_sprint_localnet import set_sprint_params, sprint_params
+from tests.helpers.wait import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -112,21 +113,11 @@ class Compose:
             return 0
 
     def wait_for_height(self, height: int, timeout: float, nodes=range(N)) -> None:
-        wait_until(lambda: all(self.height(i) >= height for i in nodes), timeout, f"height {height} on {list(nodes)}")
+        wait_until(lambda: all(self.height(i) >= height for i in nodes), timeout, f"height {height} on {list(nodes)}",
+                   interval=0.5)
 
     def logs(self, service: str) -> str:
         return self("logs", "--no-color", service, check=False).stdout
-
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(interval)
 
 
 def sprintd(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -197,7 +188,8 @@ def test_bank_send_through_validator0_grpc_is_seen_by_every_node(testnet):
         height = int(node0.wait_for_tx(resp.txhash, timeout=30, poll_interval=0.3).tx_response.height)
     for i in range(1, N):
         with NodeClient(f"{testnet.ip(HOSTNAMES[i] + '-node')}:9090", timeout=10) as node:
-            wait_until(lambda: node.latest_height() >= height, 30, f"validator {i} to commit block {height}")
+            wait_until(lambda: node.latest_height() >= height, 30, f"validator {i} to commit block {height}",
+                       interval=0.5)
             assert node.balance(recipient) == 4321
     # the CLI through the published port sees it too
     out = sprintd("q", "bank", "balance", recipient, "--node", testnet.grpc).stdout

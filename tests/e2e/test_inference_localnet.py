@@ -9,7 +9,6 @@ bf16 and is checked by fp32 workers) are never penalized: no slash, no fraud, no
 
 from __future__ import annotations
 
-import time
 
 import grpc
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from abci_app.ports import find_port_range
 from tests.e2e.conftest import require_cometbft
 from tests.e2e.test_sprint_localnet import IPS, N, set_module_params, set_sprint_params, sprint_params, sprintd
+from tests.helpers.wait import wait_until as shared_wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -118,15 +118,9 @@ def workers_alive(net) -> None:
 
 
 def wait_until(predicate, timeout: float, what: str, net=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if net is not None:
-            workers_alive(net)
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+    """tests.helpers.wait.wait_until every 0.5 s, failing at once when a worker of `net` has died."""
+    alive = (lambda: workers_alive(net)) if net is not None else None
+    return shared_wait_until(predicate, timeout, what, interval=0.5, alive=alive)
 
 
 def submit_jobs(net, user_nodes=(0, 1), per_user=JOBS // 2) -> list[str]:

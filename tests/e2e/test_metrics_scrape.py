@@ -4,7 +4,6 @@ worker's gRPC calls are counted, and the worker reports searched nonces after a 
 
 from __future__ import annotations
 
-import time
 import urllib.request
 
 import pytest
@@ -13,6 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from abci_app.node_config import NodeConfig
 from abci_app.ports import free_port
 from tests.e2e.conftest import make_devnet_home, require_cometbft
+from tests.helpers.wait import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -37,15 +37,16 @@ def value(families: dict, sample_name: str, **labels) -> float:
 
 
 def _wait_for(predicate, timeout: float, what: str, processes):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
+    """wait_until every 0.5 s, failing at once when the devnet or its worker died; the failure
+    carries the tail of the worker's log."""
+    def alive() -> None:
         processes.check_alive()
-        assert processes.worker_exit() is None, f"worker exited: {processes.worker_log.read_text()[-3000:]}"
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}: {processes.worker_log.read_text()[-3000:]}")
+        assert processes.worker_exit() is None, "worker exited"
+
+    try:
+        return wait_until(predicate, timeout, what, interval=0.5, alive=alive)
+    except AssertionError as err:
+        raise AssertionError(f"{err}: {processes.worker_log.read_text()[-3000:]}") from None
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 import urllib.error
 import urllib.request
 
@@ -21,6 +20,7 @@ from abci_app.ports import free_port
 from chain.tx.builder import TxSpec, build_signed_tx, msg_send, tx_hash
 from chain.tx.crypto import SigningKey
 from tests.e2e.conftest import make_devnet_home, require_cometbft
+from tests.helpers.wait import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +42,13 @@ def rest_devnet(tmp_path_factory):
 
 
 def _wait_rest(base: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def answers() -> bool:
         try:
-            if http(base + "/cosmos/base/tendermint/v1beta1/blocks/latest")[0] == 200:
-                return
+            return http(base + "/cosmos/base/tendermint/v1beta1/blocks/latest")[0] == 200
         except OSError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"REST gateway at {base} did not answer within {timeout}s")
+            return False
+
+    wait_until(answers, timeout, f"the REST gateway at {base} to answer", interval=0.3)
 
 
 def http(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None):
@@ -178,14 +176,14 @@ def test_posted_tx_is_committed_and_found(rest_devnet, ledger):
 
 
 def _wait_for_tx(rest: str, hash_hex: str, timeout: float = 20) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def found() -> dict | None:
         status, body, _ = http(f"{rest}/cosmos/tx/v1beta1/txs/{hash_hex}")
         if status == 200:
             return body
         assert status == 404 and body["code"] == 5, body
-        time.sleep(0.3)
-    raise AssertionError(f"tx {hash_hex} not found within {timeout}s")
+        return None
+
+    return wait_until(found, timeout, f"tx {hash_hex} to be found", interval=0.3)
 
 
 def test_errors_and_heights(rest_devnet):
