@@ -66,6 +66,19 @@ def block_committed(store, height: int) -> query_pb2.BlockCommitted:
         block_time=int.from_bytes(raw_time, "big") if raw_time else 0)
 
 
+class LatestBlock:
+    """The BlockCommitted message of the newest commit, built once and shared by every stream (all
+    streams run on one event loop, so no lock is needed): a commit fans out to hundreds of streams."""
+
+    def __init__(self):
+        self._height, self._message = 0, None
+
+    def get(self, store, height: int) -> query_pb2.BlockCommitted:
+        if height != self._height or self._message is None:
+            self._height, self._message = height, block_committed(store, height)
+        return self._message
+
+
 class EventsService(query_pb2_grpc.EventsServicer):
     """Async servicer; build it on the loop that serves it."""
 
@@ -73,6 +86,7 @@ class EventsService(query_pb2_grpc.EventsServicer):
         self.app = app
         self.notifier = CommitNotifier(app, loop)
         self.limiter = limiter
+        self.latest = LatestBlock()
 
     async def SubscribeBlocks(self, request, context):  # noqa: N802 - gRPC method name
         if request.from_height < 0:
@@ -86,7 +100,7 @@ class EventsService(query_pb2_grpc.EventsServicer):
         while True:
             store, height = self.app.committed_view()
             if height > sent:
-                yield block_committed(store, height)
+                yield self.latest.get(store, height)
                 sent = height
             else:
                 await self.notifier.wait_past(sent, WAIT_SECONDS)
