@@ -58,6 +58,48 @@ def devnet(tmp_path_factory):
         processes.stop()
 
 
+def start_devnet_with_rest(path: Path):
+    """Start a devnet whose REST gateway listens on a free port, once it answers HTTP:
+    (info, DevnetProcesses, REST base URL). The caller stops the processes."""
+    import urllib.request
+
+    from abci_app.devnet_runner import DevnetProcesses
+    from genesis.node_config import NodeConfig
+    from tests.helpers.wait import wait_until
+
+    info = make_devnet_home(path)
+    config = NodeConfig.load(info["home"])
+    config.rest_address = f"127.0.0.1:{free_port()}"
+    config.save(info["home"])
+    processes = DevnetProcesses(info["home"]).start(ready_timeout=60)
+    base = f"http://{config.rest_address}"
+
+    def answers() -> bool:
+        try:
+            with urllib.request.urlopen(base + "/cosmos/base/tendermint/v1beta1/blocks/latest", timeout=5) as resp:
+                return resp.status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_until(answers, 30, f"the REST gateway at {base} to answer", interval=0.3)
+    except BaseException:
+        processes.stop()
+        raise
+    return info, processes, base
+
+
+@pytest.fixture(scope="module")
+def ledger(devnet):
+    """cosmpy's LedgerClient on the module's devnet (gRPC)."""
+    from cosmpy.aerial.client import LedgerClient, NetworkConfig
+
+    info, processes = devnet
+    cfg = NetworkConfig(chain_id=info["chain_id"], url=f"grpc+http://{processes.grpc_address}",
+                        fee_minimum_gas_price=0.025, fee_denomination="usprint", staking_denomination="usprint")
+    return LedgerClient(cfg)
+
+
 def sprintd(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run the real `sprintd` CLI in a subprocess."""
     return subprocess.run([sys.executable, "-m", "abci_app.cli.main", *args], capture_output=True, text=True,

@@ -13,15 +13,11 @@ import json
 import os
 import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from abci_app.node_config import NodeConfig
-from abci_app.ports import free_port
-from tests.e2e.conftest import make_devnet_home, require_cometbft
-from tests.helpers.wait import wait_until
+from tests.e2e.conftest import require_cometbft, start_devnet_with_rest
 
 CLIENT_DIR = Path(__file__).resolve().parents[1] / "clients" / "cosmjs"
 STAMP = CLIENT_DIR / "node_modules" / ".sprint-lock-sha256"
@@ -53,16 +49,9 @@ def cosmjs_results(tmp_path_factory) -> dict:
     _require_node()
     require_cometbft()
     npm_ci()
-    from abci_app.devnet_runner import DevnetProcesses
-
-    info = make_devnet_home(tmp_path_factory.mktemp("devnet") / "home")
-    config = NodeConfig.load(info["home"])
-    config.rest_address = f"127.0.0.1:{free_port()}"
-    config.save(info["home"])
-    processes = DevnetProcesses(info["home"]).start(ready_timeout=60)
+    info, processes, base = start_devnet_with_rest(tmp_path_factory.mktemp("devnet") / "home")
     try:
-        _wait_http(f"http://{config.rest_address}/")
-        env = {**os.environ, "SPRINT_RPC": processes.rpc_url, "SPRINT_REST": f"http://{config.rest_address}",
+        env = {**os.environ, "SPRINT_RPC": processes.rpc_url, "SPRINT_REST": base,
                "SPRINT_CHAIN_ID": info["chain_id"], "SPRINT_DENOM": "usprint",
                "SPRINT_MNEMONICS": json.dumps([a["mnemonic"] for a in info["accounts"][:3]])}
         run = subprocess.run(["node", "check.mjs"], cwd=CLIENT_DIR, env=env, capture_output=True, text=True,
@@ -73,17 +62,6 @@ def cosmjs_results(tmp_path_factory) -> dict:
     assert lines and lines[-1] == {"done": True}, f"check.mjs did not finish (rc {run.returncode}):\n" \
                                                   f"{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     return {line["check"]: line for line in lines[:-1]}
-
-
-def _wait_http(url: str, timeout: float = 30) -> None:
-    def answers() -> bool:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return True
-        except OSError:
-            return False
-
-    wait_until(answers, timeout, f"{url} to answer", interval=0.3)
 
 
 @pytest.mark.parametrize("check", CHECKS)

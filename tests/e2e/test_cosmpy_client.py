@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-from cosmpy.aerial.client import LedgerClient, NetworkConfig
 from cosmpy.aerial.wallet import LocalWallet
 
-
-@pytest.fixture(scope="module")
-def ledger(devnet):
-    info, processes = devnet
-    cfg = NetworkConfig(chain_id=info["chain_id"], url=f"grpc+http://{processes.grpc_address}",
-                        fee_minimum_gas_price=0.025, fee_denomination="usprint", staking_denomination="usprint")
-    return LedgerClient(cfg)
 
 
 def test_cosmpy_send_tokens_moves_exact_amounts(devnet, ledger):

@@ -10,20 +10,12 @@ from cosmos.auth.v1beta1 import query_pb2 as auth_q
 from cosmos.auth.v1beta1.query_pb2_grpc import QueryStub as AuthStub
 from cosmos.bank.v1beta1 import query_pb2 as bank_q
 from cosmos.tx.v1beta1 import service_pb2
-from cosmpy.aerial.client import LedgerClient, NetworkConfig
 from cosmpy.aerial.client.staking import ValidatorStatus
 from cosmpy.aerial.wallet import LocalWallet
 
 from chain.tx.builder import TxSpec, build_signed_tx, msg_send, tx_hash
 from chain.tx.crypto import SigningKey
 
-
-@pytest.fixture(scope="module")
-def ledger(devnet):
-    info, processes = devnet
-    cfg = NetworkConfig(chain_id=info["chain_id"], url=f"grpc+http://{processes.grpc_address}",
-                        fee_minimum_gas_price=0.025, fee_denomination="usprint", staking_denomination="usprint")
-    return LedgerClient(cfg)
 
 
 def test_cosmpy_query_validators_sees_the_devnet_host(devnet, ledger):

@@ -21,6 +21,7 @@ from abci_app.keyring import Keyring
 from chain.query import MAX_MESSAGE_CHARS
 from chain.tx.builder import msg_send
 from chain.tx.crypto import SigningKey
+from tests.helpers.grpc_load import balance_latencies, p99
 
 STREAMS = 200
 CHANNELS = 4  # several client connections, as several workers would open
@@ -58,18 +59,7 @@ def _first_heights(streams) -> int:
 
 def _balance_latencies(grpc_address: str, address: str, count: int) -> list[float]:
     with grpc.insecure_channel(grpc_address) as channel:
-        stub = bank_grpc.QueryStub(channel)
-        latencies = []
-        for _ in range(count):
-            start = time.perf_counter()
-            stub.Balance(bank_q.QueryBalanceRequest(address=address, denom="usprint"), timeout=DEADLINE)
-            latencies.append(time.perf_counter() - start)
-    return latencies
-
-
-def _p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, (99 * len(ordered)) // 100)]
+        return balance_latencies(channel, address, count, DEADLINE)
 
 
 def _next_height_past(stream, height: int) -> int:
@@ -96,8 +86,8 @@ def test_queries_tx_and_blocks_with_200_streams_open(devnet):
         assert tx_height > opened_at
         later = [_next_height_past(stream, tx_height) for stream in streams]
         assert min(later) > tx_height  # blocks kept coming, and every stream got them
-    print(f"\nBalance p99 over 100 queries on the devnet node: {_p99(idle) * 1000:.2f} ms with no stream "
-          f"open, {_p99(loaded) * 1000:.2f} ms with {STREAMS} streams open")
+    print(f"\nBalance p99 over 100 queries on the devnet node: {p99(idle) * 1000:.2f} ms with no stream "
+          f"open, {p99(loaded) * 1000:.2f} ms with {STREAMS} streams open")
 
 
 def test_huge_address_is_a_short_invalid_argument(devnet):

@@ -15,11 +15,9 @@ from cosmos.bank.v1beta1 import query_pb2 as bank_q
 from cosmpy.aerial.client import LedgerClient, NetworkConfig
 
 from abci_app.keyring import secret_from_mnemonic
-from abci_app.node_config import NodeConfig
-from abci_app.ports import free_port
 from chain.tx.builder import TxSpec, build_signed_tx, msg_send, tx_hash
 from chain.tx.crypto import SigningKey
-from tests.e2e.conftest import make_devnet_home, require_cometbft
+from tests.e2e.conftest import require_cometbft, start_devnet_with_rest
 from tests.helpers.wait import wait_until
 
 
@@ -27,28 +25,11 @@ from tests.helpers.wait import wait_until
 def rest_devnet(tmp_path_factory):
     """A devnet whose REST gateway listens on a free port: (info, processes, rest base URL)."""
     require_cometbft()
-    from abci_app.devnet_runner import DevnetProcesses
-
-    info = make_devnet_home(tmp_path_factory.mktemp("devnet") / "home")
-    config = NodeConfig.load(info["home"])
-    config.rest_address = f"127.0.0.1:{free_port()}"
-    config.save(info["home"])
-    processes = DevnetProcesses(info["home"]).start(ready_timeout=60)
+    info, processes, base = start_devnet_with_rest(tmp_path_factory.mktemp("devnet") / "home")
     try:
-        _wait_rest(f"http://{config.rest_address}")
-        yield info, processes, f"http://{config.rest_address}"
+        yield info, processes, base
     finally:
         processes.stop()
-
-
-def _wait_rest(base: str, timeout: float = 30) -> None:
-    def answers() -> bool:
-        try:
-            return http(base + "/cosmos/base/tendermint/v1beta1/blocks/latest")[0] == 200
-        except OSError:
-            return False
-
-    wait_until(answers, timeout, f"the REST gateway at {base} to answer", interval=0.3)
 
 
 def http(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None):

@@ -24,6 +24,7 @@ from abci_app.ports import free_port
 from chain.query import MAX_MESSAGE_CHARS
 from chain.store.memory import MemoryDB
 from tests.helpers.chain import genesis_state, make_keys, make_send, new_app, run_block
+from tests.helpers.grpc_load import balance_latencies, p99
 
 STREAMS = 200
 DEADLINE = 5.0  # per unary call: "promptly" means well inside this
@@ -71,21 +72,6 @@ def _wait_open(server, count: int, timeout: float = 20.0) -> None:
         f"{server.events.limiter.open_streams} streams open on the server, expected {count}"
 
 
-def _balance_latencies(channel, address: str, count: int) -> list[float]:
-    stub = bank_grpc.QueryStub(channel)
-    latencies = []
-    for _ in range(count):
-        start = time.perf_counter()
-        stub.Balance(bank_q.QueryBalanceRequest(address=address, denom="usprint"), timeout=DEADLINE)
-        latencies.append(time.perf_counter() - start)
-    return latencies
-
-
-def _p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, (99 * len(ordered)) // 100)]
-
-
 def _eventually(call, timeout: float = 10.0):
     """`call()` once it stops failing with RESOURCE_EXHAUSTED (a finished RPC frees its slot
     on the server a moment after the client has its answer)."""
@@ -108,11 +94,11 @@ def _rpc_error(call) -> grpc.RpcError:
 def test_queries_answer_and_commits_arrive_with_200_streams_open(node):
     app, keys, server, address = node
     with grpc.insecure_channel(address) as channel:
-        idle = _balance_latencies(channel, keys[0].bech32, 200)
+        idle = balance_latencies(channel, keys[0].bech32, 200, DEADLINE)
         streams = _open_streams(channel, STREAMS)
         _wait_open(server, STREAMS)
         assert all(next(s).height == 1 for s in streams)
-        loaded = _balance_latencies(channel, keys[0].bech32, 200)  # each under DEADLINE or it raises
+        loaded = balance_latencies(channel, keys[0].bech32, 200, DEADLINE)  # each under DEADLINE or it raises
         tx = make_send(keys[0], keys[1].bech32, 5, sequence=0)
         assert run_block(app, [tx]).results[0].code == 0
         assert [next(s).height for s in streams] == [2] * STREAMS
@@ -120,8 +106,8 @@ def test_queries_answer_and_commits_arrive_with_200_streams_open(node):
             bank_q.QueryBalanceRequest(address=keys[1].bech32, denom="usprint"), timeout=DEADLINE).balance.amount
         for stream in streams:
             stream.cancel()
-    print(f"\nBalance p99 over 200 queries: {_p99(idle) * 1000:.2f} ms with no stream open, "
-          f"{_p99(loaded) * 1000:.2f} ms with {STREAMS} streams open")
+    print(f"\nBalance p99 over 200 queries: {p99(idle) * 1000:.2f} ms with no stream open, "
+          f"{p99(loaded) * 1000:.2f} ms with {STREAMS} streams open")
     _wait_open(server, 0)  # cancelled streams release their slots
 
 
@@ -203,7 +189,7 @@ def test_simulate_concurrency_is_capped_and_queries_keep_answering():
             assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
             assert "too many concurrent simulations, retry" in err.details()
             assert "sprint_grpc_simulations_refused_total 1\n" in render(app, server.metrics_lines)
-            _balance_latencies(channel, keys[0].bech32, 5)
+            balance_latencies(channel, keys[0].bech32, 5, DEADLINE)
         gate.release.set()
         for thread in threads:
             thread.join(30)
@@ -225,11 +211,11 @@ def test_concurrent_rpc_cap_is_resource_exhausted():
             results: list = []
             thread = _simulate_in_background(address, make_send(keys[0], keys[1].bech32, 5, sequence=0), results)
             assert gate.entered.acquire(timeout=10)  # 3 RPCs in flight: the cap
-            err = _rpc_error(lambda: _balance_latencies(channel, keys[0].bech32, 1))
+            err = _rpc_error(lambda: balance_latencies(channel, keys[0].bech32, 1, DEADLINE))
             assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
             gate.release.set()
             thread.join(30)
-            _eventually(lambda: _balance_latencies(channel, keys[0].bech32, 1))  # the slot frees up
+            _eventually(lambda: balance_latencies(channel, keys[0].bech32, 1, DEADLINE))  # the slot frees up
     finally:
         gate.release.set()
         server.stop(0).wait(10)
