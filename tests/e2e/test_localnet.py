@@ -26,6 +26,7 @@ pytestmark = pytest.mark.e2e
 N = 4
 WEIGHT = 10  # `testnet init` default: every validator's voting power
 PREVOTE_STEP = 4  # CometBFT RoundStepPrevote (after RoundStepPropose = 3)
+PRECOMMIT_STEP = 6  # CometBFT RoundStepPrecommit (after RoundStepPrevoteWait = 5)
 IPS = [f"127.0.0.{i + 1}" for i in range(N)]
 
 
@@ -114,30 +115,38 @@ def reliable_heights(net, nodes, tries: int = 10) -> list[int]:
     return out
 
 
-def prevote_power(net, i) -> tuple[int, int, int, int] | None:
-    """(height, step, prevoted power, total power) of node i's current consensus round, from CometBFT's
-    /consensus_state; None when it does not answer."""
+def round_votes(net, i) -> tuple[int, int, int, int, int] | None:
+    """(height, step, prevoted power, precommitted power, total power) of node i's current consensus
+    round, from CometBFT's /consensus_state; None when it does not answer."""
     from abci_app.rpc_client import RpcError, RpcUnavailable
 
     try:
         state = net.rpc(i).call("consensus_state")["round_state"]
         height, rnd, step = (int(part) for part in state["height/round/step"].split("/"))
         votes = next(v for v in state["height_vote_set"] if int(v["round"]) == rnd)
-        voted, total = re.search(r"(\d+)/(\d+) = ", votes["prevotes_bit_array"]).groups()
+        prevoted, total = re.search(r"(\d+)/(\d+) = ", votes["prevotes_bit_array"]).groups()
+        precommitted, _ = re.search(r"(\d+)/(\d+) = ", votes["precommits_bit_array"]).groups()
     except (RpcError, RpcUnavailable, OSError, KeyError, ValueError, StopIteration, AttributeError):
         return None
-    return height, step, int(voted), int(total)
+    return height, step, int(prevoted), int(precommitted), int(total)
+
+
+def _stuck(step: int, prevoted: int, precommitted: int, total: int, live_power: int) -> bool:
+    """No block can commit in this round and the round cannot end: every live validator has cast the
+    vote of the current step and that vote kind holds no more than 2/3 of the power. (A validator
+    stopped mid-round may have voted before it died, so its vote can be counted too.)"""
+    if step >= PRECOMMIT_STEP:
+        return precommitted >= live_power and 3 * precommitted <= 2 * total
+    return step >= PREVOTE_STEP and prevoted >= live_power and 3 * prevoted <= 2 * total
 
 
 def halted_on(net, nodes, live_power: int) -> int | None:
-    """The height `nodes` are stuck on: all work on it past the propose step and have counted the
-    prevotes of every live validator (`live_power`), which is no more than 2/3 of the total, so no
-    block can be committed there. None otherwise."""
-    positions = [prevote_power(net, i) for i in nodes]
+    """The height `nodes` are stuck on (see _stuck: nothing more can arrive from the stopped
+    validators, so no block can be committed there). None otherwise."""
+    positions = [round_votes(net, i) for i in nodes]
     if None in positions or len({height for height, *_ in positions}) != 1:
         return None
-    if all(step >= PREVOTE_STEP and voted >= live_power and 3 * voted <= 2 * total
-           for _, step, voted, total in positions):
+    if all(_stuck(*votes, live_power) for _, *votes in positions):
         return positions[0][0]
     return None
 
