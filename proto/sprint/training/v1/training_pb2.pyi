@@ -168,7 +168,7 @@ class CommitteeVote(_message.Message):
     def __init__(self, voter: _Optional[str] = ..., verdict: _Optional[_Union[_inference_pb2.Verdict, str]] = ..., distances_ppm: _Optional[_Iterable[int]] = ..., height: _Optional[int] = ...) -> None: ...
 
 class TrainingReverification(_message.Message):
-    __slots__ = ("opened_height", "deadline_height", "eligible_weight", "valid_weight", "invalid_weight", "outcome", "votes")
+    __slots__ = ("opened_height", "deadline_height", "eligible_weight", "valid_weight", "invalid_weight", "outcome", "votes", "voters", "voter_weights")
     OPENED_HEIGHT_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_HEIGHT_FIELD_NUMBER: _ClassVar[int]
     ELIGIBLE_WEIGHT_FIELD_NUMBER: _ClassVar[int]
@@ -176,6 +176,8 @@ class TrainingReverification(_message.Message):
     INVALID_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     VOTES_FIELD_NUMBER: _ClassVar[int]
+    VOTERS_FIELD_NUMBER: _ClassVar[int]
+    VOTER_WEIGHTS_FIELD_NUMBER: _ClassVar[int]
     opened_height: int
     deadline_height: int
     eligible_weight: int
@@ -183,7 +185,9 @@ class TrainingReverification(_message.Message):
     invalid_weight: int
     outcome: _inference_pb2.ReverifyOutcome
     votes: _containers.RepeatedCompositeFieldContainer[CommitteeVote]
-    def __init__(self, opened_height: _Optional[int] = ..., deadline_height: _Optional[int] = ..., eligible_weight: _Optional[int] = ..., valid_weight: _Optional[int] = ..., invalid_weight: _Optional[int] = ..., outcome: _Optional[_Union[_inference_pb2.ReverifyOutcome, str]] = ..., votes: _Optional[_Iterable[_Union[CommitteeVote, _Mapping]]] = ...) -> None: ...
+    voters: _containers.RepeatedScalarFieldContainer[str]
+    voter_weights: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, opened_height: _Optional[int] = ..., deadline_height: _Optional[int] = ..., eligible_weight: _Optional[int] = ..., valid_weight: _Optional[int] = ..., invalid_weight: _Optional[int] = ..., outcome: _Optional[_Union[_inference_pb2.ReverifyOutcome, str]] = ..., votes: _Optional[_Iterable[_Union[CommitteeVote, _Mapping]]] = ..., voters: _Optional[_Iterable[str]] = ..., voter_weights: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class Segment(_message.Message):
     __slots__ = ("index", "host", "commit_height", "root", "first_interval", "interval_count", "losses_micro", "end_weights_sha256", "end_optim_sha256", "status", "sampled_intervals", "committee", "reveal_deadline", "vote_deadline", "reveals", "votes", "reverification", "passed_height", "end_weights_size", "end_optim_size")
@@ -230,7 +234,7 @@ class Segment(_message.Message):
     def __init__(self, index: _Optional[int] = ..., host: _Optional[str] = ..., commit_height: _Optional[int] = ..., root: _Optional[bytes] = ..., first_interval: _Optional[int] = ..., interval_count: _Optional[int] = ..., losses_micro: _Optional[_Iterable[int]] = ..., end_weights_sha256: _Optional[str] = ..., end_optim_sha256: _Optional[str] = ..., status: _Optional[_Union[SegmentStatus, str]] = ..., sampled_intervals: _Optional[_Iterable[int]] = ..., committee: _Optional[_Iterable[str]] = ..., reveal_deadline: _Optional[int] = ..., vote_deadline: _Optional[int] = ..., reveals: _Optional[_Iterable[_Union[StateReveal, _Mapping]]] = ..., votes: _Optional[_Iterable[_Union[CommitteeVote, _Mapping]]] = ..., reverification: _Optional[_Union[TrainingReverification, _Mapping]] = ..., passed_height: _Optional[int] = ..., end_weights_size: _Optional[int] = ..., end_optim_size: _Optional[int] = ...) -> None: ...
 
 class TrainingJob(_message.Message):
-    __slots__ = ("id", "submitter", "base_model", "dataset_sha256", "dataset_size", "hyper", "output_model", "budget", "sample_ppm", "committee_size", "tolerance_ppm", "intervals", "segments", "load_gflop", "train_cost", "verify_cost", "submit_height", "status", "host", "assigned_height", "data_seed", "collateral", "resume_interval", "resume_weights_sha256", "resume_optim_sha256", "segment_deadline", "segments_log", "reassignments", "excluded", "output_weights_sha256", "finished_height", "paid_provers", "paid_verifiers", "bounty_paid", "refunded", "fail_reason")
+    __slots__ = ("id", "submitter", "base_model", "dataset_sha256", "dataset_size", "hyper", "output_model", "budget", "sample_ppm", "committee_size", "tolerance_ppm", "intervals", "segments", "load_gflop", "train_cost", "verify_cost", "submit_height", "status", "host", "assigned_height", "data_seed", "collateral", "resume_interval", "resume_weights_sha256", "resume_optim_sha256", "segment_deadline", "segments_log", "reassignments", "excluded", "output_weights_sha256", "finished_height", "paid_provers", "paid_verifiers", "bounty_paid", "refunded", "fail_reason", "forfeited")
     ID_FIELD_NUMBER: _ClassVar[int]
     SUBMITTER_FIELD_NUMBER: _ClassVar[int]
     BASE_MODEL_FIELD_NUMBER: _ClassVar[int]
@@ -267,6 +271,7 @@ class TrainingJob(_message.Message):
     BOUNTY_PAID_FIELD_NUMBER: _ClassVar[int]
     REFUNDED_FIELD_NUMBER: _ClassVar[int]
     FAIL_REASON_FIELD_NUMBER: _ClassVar[int]
+    FORFEITED_FIELD_NUMBER: _ClassVar[int]
     id: int
     submitter: str
     base_model: str
@@ -303,7 +308,8 @@ class TrainingJob(_message.Message):
     bounty_paid: int
     refunded: int
     fail_reason: str
-    def __init__(self, id: _Optional[int] = ..., submitter: _Optional[str] = ..., base_model: _Optional[str] = ..., dataset_sha256: _Optional[str] = ..., dataset_size: _Optional[int] = ..., hyper: _Optional[_Union[Hyperparams, _Mapping]] = ..., output_model: _Optional[str] = ..., budget: _Optional[int] = ..., sample_ppm: _Optional[int] = ..., committee_size: _Optional[int] = ..., tolerance_ppm: _Optional[int] = ..., intervals: _Optional[int] = ..., segments: _Optional[int] = ..., load_gflop: _Optional[int] = ..., train_cost: _Optional[int] = ..., verify_cost: _Optional[int] = ..., submit_height: _Optional[int] = ..., status: _Optional[_Union[TrainingJobStatus, str]] = ..., host: _Optional[str] = ..., assigned_height: _Optional[int] = ..., data_seed: _Optional[bytes] = ..., collateral: _Optional[int] = ..., resume_interval: _Optional[int] = ..., resume_weights_sha256: _Optional[str] = ..., resume_optim_sha256: _Optional[str] = ..., segment_deadline: _Optional[int] = ..., segments_log: _Optional[_Iterable[_Union[Segment, _Mapping]]] = ..., reassignments: _Optional[int] = ..., excluded: _Optional[_Iterable[str]] = ..., output_weights_sha256: _Optional[str] = ..., finished_height: _Optional[int] = ..., paid_provers: _Optional[int] = ..., paid_verifiers: _Optional[int] = ..., bounty_paid: _Optional[int] = ..., refunded: _Optional[int] = ..., fail_reason: _Optional[str] = ...) -> None: ...
+    forfeited: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[int] = ..., submitter: _Optional[str] = ..., base_model: _Optional[str] = ..., dataset_sha256: _Optional[str] = ..., dataset_size: _Optional[int] = ..., hyper: _Optional[_Union[Hyperparams, _Mapping]] = ..., output_model: _Optional[str] = ..., budget: _Optional[int] = ..., sample_ppm: _Optional[int] = ..., committee_size: _Optional[int] = ..., tolerance_ppm: _Optional[int] = ..., intervals: _Optional[int] = ..., segments: _Optional[int] = ..., load_gflop: _Optional[int] = ..., train_cost: _Optional[int] = ..., verify_cost: _Optional[int] = ..., submit_height: _Optional[int] = ..., status: _Optional[_Union[TrainingJobStatus, str]] = ..., host: _Optional[str] = ..., assigned_height: _Optional[int] = ..., data_seed: _Optional[bytes] = ..., collateral: _Optional[int] = ..., resume_interval: _Optional[int] = ..., resume_weights_sha256: _Optional[str] = ..., resume_optim_sha256: _Optional[str] = ..., segment_deadline: _Optional[int] = ..., segments_log: _Optional[_Iterable[_Union[Segment, _Mapping]]] = ..., reassignments: _Optional[int] = ..., excluded: _Optional[_Iterable[str]] = ..., output_weights_sha256: _Optional[str] = ..., finished_height: _Optional[int] = ..., paid_provers: _Optional[int] = ..., paid_verifiers: _Optional[int] = ..., bounty_paid: _Optional[int] = ..., refunded: _Optional[int] = ..., fail_reason: _Optional[str] = ..., forfeited: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Maintenance(_message.Message):
     __slots__ = ("host", "start_height", "end_height")
