@@ -234,7 +234,7 @@ class Segment(_message.Message):
     def __init__(self, index: _Optional[int] = ..., host: _Optional[str] = ..., commit_height: _Optional[int] = ..., root: _Optional[bytes] = ..., first_interval: _Optional[int] = ..., interval_count: _Optional[int] = ..., losses_micro: _Optional[_Iterable[int]] = ..., end_weights_sha256: _Optional[str] = ..., end_optim_sha256: _Optional[str] = ..., status: _Optional[_Union[SegmentStatus, str]] = ..., sampled_intervals: _Optional[_Iterable[int]] = ..., committee: _Optional[_Iterable[str]] = ..., reveal_deadline: _Optional[int] = ..., vote_deadline: _Optional[int] = ..., reveals: _Optional[_Iterable[_Union[StateReveal, _Mapping]]] = ..., votes: _Optional[_Iterable[_Union[CommitteeVote, _Mapping]]] = ..., reverification: _Optional[_Union[TrainingReverification, _Mapping]] = ..., passed_height: _Optional[int] = ..., end_weights_size: _Optional[int] = ..., end_optim_size: _Optional[int] = ...) -> None: ...
 
 class TrainingJob(_message.Message):
-    __slots__ = ("id", "submitter", "base_model", "dataset_sha256", "dataset_size", "hyper", "output_model", "budget", "sample_ppm", "committee_size", "tolerance_ppm", "intervals", "segments", "load_gflop", "train_cost", "verify_cost", "submit_height", "status", "host", "assigned_height", "data_seed", "collateral", "resume_interval", "resume_weights_sha256", "resume_optim_sha256", "segment_deadline", "segments_log", "reassignments", "excluded", "output_weights_sha256", "finished_height", "paid_provers", "paid_verifiers", "bounty_paid", "refunded", "fail_reason", "forfeited")
+    __slots__ = ("id", "submitter", "base_model", "dataset_sha256", "dataset_size", "hyper", "output_model", "budget", "sample_ppm", "committee_size", "tolerance_ppm", "intervals", "segments", "load_gflop", "train_cost", "verify_cost", "submit_height", "status", "host", "assigned_height", "data_seed", "collateral", "resume_interval", "resume_weights_sha256", "resume_optim_sha256", "segment_deadline", "segments_log", "reassignments", "excluded", "output_weights_sha256", "finished_height", "paid_provers", "paid_verifiers", "bounty_paid", "refunded", "fail_reason", "forfeited", "payer_module")
     ID_FIELD_NUMBER: _ClassVar[int]
     SUBMITTER_FIELD_NUMBER: _ClassVar[int]
     BASE_MODEL_FIELD_NUMBER: _ClassVar[int]
@@ -272,6 +272,7 @@ class TrainingJob(_message.Message):
     REFUNDED_FIELD_NUMBER: _ClassVar[int]
     FAIL_REASON_FIELD_NUMBER: _ClassVar[int]
     FORFEITED_FIELD_NUMBER: _ClassVar[int]
+    PAYER_MODULE_FIELD_NUMBER: _ClassVar[int]
     id: int
     submitter: str
     base_model: str
@@ -309,7 +310,8 @@ class TrainingJob(_message.Message):
     refunded: int
     fail_reason: str
     forfeited: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[int] = ..., submitter: _Optional[str] = ..., base_model: _Optional[str] = ..., dataset_sha256: _Optional[str] = ..., dataset_size: _Optional[int] = ..., hyper: _Optional[_Union[Hyperparams, _Mapping]] = ..., output_model: _Optional[str] = ..., budget: _Optional[int] = ..., sample_ppm: _Optional[int] = ..., committee_size: _Optional[int] = ..., tolerance_ppm: _Optional[int] = ..., intervals: _Optional[int] = ..., segments: _Optional[int] = ..., load_gflop: _Optional[int] = ..., train_cost: _Optional[int] = ..., verify_cost: _Optional[int] = ..., submit_height: _Optional[int] = ..., status: _Optional[_Union[TrainingJobStatus, str]] = ..., host: _Optional[str] = ..., assigned_height: _Optional[int] = ..., data_seed: _Optional[bytes] = ..., collateral: _Optional[int] = ..., resume_interval: _Optional[int] = ..., resume_weights_sha256: _Optional[str] = ..., resume_optim_sha256: _Optional[str] = ..., segment_deadline: _Optional[int] = ..., segments_log: _Optional[_Iterable[_Union[Segment, _Mapping]]] = ..., reassignments: _Optional[int] = ..., excluded: _Optional[_Iterable[str]] = ..., output_weights_sha256: _Optional[str] = ..., finished_height: _Optional[int] = ..., paid_provers: _Optional[int] = ..., paid_verifiers: _Optional[int] = ..., bounty_paid: _Optional[int] = ..., refunded: _Optional[int] = ..., fail_reason: _Optional[str] = ..., forfeited: _Optional[_Iterable[str]] = ...) -> None: ...
+    payer_module: str
+    def __init__(self, id: _Optional[int] = ..., submitter: _Optional[str] = ..., base_model: _Optional[str] = ..., dataset_sha256: _Optional[str] = ..., dataset_size: _Optional[int] = ..., hyper: _Optional[_Union[Hyperparams, _Mapping]] = ..., output_model: _Optional[str] = ..., budget: _Optional[int] = ..., sample_ppm: _Optional[int] = ..., committee_size: _Optional[int] = ..., tolerance_ppm: _Optional[int] = ..., intervals: _Optional[int] = ..., segments: _Optional[int] = ..., load_gflop: _Optional[int] = ..., train_cost: _Optional[int] = ..., verify_cost: _Optional[int] = ..., submit_height: _Optional[int] = ..., status: _Optional[_Union[TrainingJobStatus, str]] = ..., host: _Optional[str] = ..., assigned_height: _Optional[int] = ..., data_seed: _Optional[bytes] = ..., collateral: _Optional[int] = ..., resume_interval: _Optional[int] = ..., resume_weights_sha256: _Optional[str] = ..., resume_optim_sha256: _Optional[str] = ..., segment_deadline: _Optional[int] = ..., segments_log: _Optional[_Iterable[_Union[Segment, _Mapping]]] = ..., reassignments: _Optional[int] = ..., excluded: _Optional[_Iterable[str]] = ..., output_weights_sha256: _Optional[str] = ..., finished_height: _Optional[int] = ..., paid_provers: _Optional[int] = ..., paid_verifiers: _Optional[int] = ..., bounty_paid: _Optional[int] = ..., refunded: _Optional[int] = ..., fail_reason: _Optional[str] = ..., forfeited: _Optional[_Iterable[str]] = ..., payer_module: _Optional[str] = ...) -> None: ...
 
 class Maintenance(_message.Message):
     __slots__ = ("host", "start_height", "end_height")
@@ -321,14 +323,24 @@ class Maintenance(_message.Message):
     end_height: int
     def __init__(self, host: _Optional[str] = ..., start_height: _Optional[int] = ..., end_height: _Optional[int] = ...) -> None: ...
 
+class HostUnavailability(_message.Message):
+    __slots__ = ("host", "count")
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    host: str
+    count: int
+    def __init__(self, host: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
 class GenesisState(_message.Message):
-    __slots__ = ("params", "jobs", "next_job_id", "maintenance")
+    __slots__ = ("params", "jobs", "next_job_id", "maintenance", "unavailable")
     PARAMS_FIELD_NUMBER: _ClassVar[int]
     JOBS_FIELD_NUMBER: _ClassVar[int]
     NEXT_JOB_ID_FIELD_NUMBER: _ClassVar[int]
     MAINTENANCE_FIELD_NUMBER: _ClassVar[int]
+    UNAVAILABLE_FIELD_NUMBER: _ClassVar[int]
     params: Params
     jobs: _containers.RepeatedCompositeFieldContainer[TrainingJob]
     next_job_id: int
     maintenance: _containers.RepeatedCompositeFieldContainer[Maintenance]
-    def __init__(self, params: _Optional[_Union[Params, _Mapping]] = ..., jobs: _Optional[_Iterable[_Union[TrainingJob, _Mapping]]] = ..., next_job_id: _Optional[int] = ..., maintenance: _Optional[_Iterable[_Union[Maintenance, _Mapping]]] = ...) -> None: ...
+    unavailable: _containers.RepeatedCompositeFieldContainer[HostUnavailability]
+    def __init__(self, params: _Optional[_Union[Params, _Mapping]] = ..., jobs: _Optional[_Iterable[_Union[TrainingJob, _Mapping]]] = ..., next_job_id: _Optional[int] = ..., maintenance: _Optional[_Iterable[_Union[Maintenance, _Mapping]]] = ..., unavailable: _Optional[_Iterable[_Union[HostUnavailability, _Mapping]]] = ...) -> None: ...
