@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from abci_app.abci_server import AbciServer
+from abci_app.admission import DatasetAdmission
 from abci_app.blobs.store import BlobStore
 from abci_app.grpc.server import build_grpc_server
 from abci_app.metrics import MetricsBindError, NodeMetrics, RegistryServer
@@ -61,12 +62,12 @@ def run_node(home: str) -> None:
     except (FileNotFoundError, NodeConfigError) as err:
         raise NodeStartError(str(err)) from err
     db = open_db(cfg, home)
+    blob_store = BlobStore.for_home(home)
     app = App(db, sync_writes=cfg.sync_writes, query_history=cfg.query_history,
-              sig_cache_bytes=cfg.sig_cache_bytes)
+              sig_cache_bytes=cfg.sig_cache_bytes, admission=DatasetAdmission(blob_store))
     log.info("node starting home=%s height=%d chain_id=%s", home, app.height, app.chain_id or "-")
     limits = cfg.grpc_limits()
     node_metrics = NodeMetrics(app) if cfg.metrics_address else None
-    blob_store = BlobStore.for_home(home)
     grpc_server = build_grpc_server(app, CometRpc(cfg.rpc_url), cfg.grpc_address,
                                     blob_store=blob_store, limits=limits,
                                     blob_limits=cfg.blob_limits(),

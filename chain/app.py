@@ -53,8 +53,11 @@ class App:
     """The sprintchain state machine. Thread-safe: every entry point takes the app lock."""
 
     def __init__(self, db, sync_writes: bool = True, query_history: int = DEFAULT_QUERY_HISTORY,
-                 sig_cache_bytes: int = DEFAULT_SIG_CACHE_BYTES):
+                 sig_cache_bytes: int = DEFAULT_SIG_CACHE_BYTES, admission=None):
         self.db = db
+        # Optional node-local check of new txs in CheckTx only (abci_app/admission.py): raw tx ->
+        # raises TxError to refuse. Consensus paths never consult it.
+        self.admission = admission
         self.sync_writes = sync_writes
         self.query_history = max(0, query_history)
         self._recent: OrderedDict[int, object] = OrderedDict()  # height -> snapshot, oldest first
@@ -178,13 +181,26 @@ class App:
     def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx:
         with self.lock:
             mode = Mode.RECHECK if req.type == abci.RECHECK else Mode.CHECK
-            outcome = self._run(self.check_cache, self._check_block(), req.tx, mode)
+            refused = self._admit(req.tx) if mode is Mode.CHECK else None
+            outcome = refused or self._run(self.check_cache, self._check_block(), req.tx, mode)
             self.stats["check_tx"] += 1
             self.stats["check_tx_rejected"] += 0 if outcome.ok else 1
             return abci.ResponseCheckTx(
                 code=outcome.code, codespace=outcome.codespace, log=bounded_log(outcome.log),
                 gas_wanted=clamp_int64(outcome.gas_wanted), gas_used=clamp_int64(outcome.gas_used),
             )
+
+    def _admit(self, raw: bytes) -> TxOutcome | None:
+        """The node-local admission check's refusal, or None to run the tx (a failing check admits)."""
+        if self.admission is None:
+            return None
+        try:
+            self.admission(raw)
+        except TxError as err:
+            return TxOutcome(code=err.code, codespace=err.codespace, log=err.log)
+        except Exception:  # noqa: BLE001 - an optional local check must never break CheckTx
+            log.exception("admission check failed; admitting the tx")
+        return None
 
     def simulate(self, tx_bytes: bytes) -> TxOutcome:
         """Run a tx on a throwaway branch of the last committed state, gas capped at `max_tx_gas`.
