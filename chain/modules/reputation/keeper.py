@@ -154,6 +154,26 @@ class ReputationKeeper(ReputationLevels):
                  ("success_rate_ppm", str(rep.success_rate_ppm)))
         return rep
 
+    def scale_success(self, ctx: Context, operator: bytes, keep_ppm: int, reason: str) -> HostReputation:
+        """Multiply the success rate by keep_ppm / 10^6 (floor; e.g. the training fraud hit 1 - Phi,
+        docs/training.md §8); emits "reputation_hit"."""
+        rep = self._get_or_new(ctx.store, operator)
+        rep.success_rate_ppm = rep.success_rate_ppm * max(0, min(keep_ppm, PPM)) // PPM
+        return self._store_hit(ctx, rep, reason)
+
+    def drop_success(self, ctx: Context, operator: bytes, drop_ppm: int, reason: str) -> HostReputation:
+        """Lower the success rate by drop_ppm (at least 0 remains): one reputation step (a training
+        fault or a verifier vote against a confirmed outcome); emits "reputation_hit"."""
+        rep = self._get_or_new(ctx.store, operator)
+        rep.success_rate_ppm = max(0, rep.success_rate_ppm - drop_ppm)
+        return self._store_hit(ctx, rep, reason)
+
+    def _store_hit(self, ctx: Context, rep: HostReputation, reason: str) -> HostReputation:
+        self.set(ctx.store, rep)
+        ctx.emit("reputation_hit", ("host", rep.host), ("success_rate_ppm", str(rep.success_rate_ppm)),
+                 ("reason", reason))
+        return rep
+
     def record_duties(self, store, operator: bytes, done: int, missed: int) -> None:
         """Add an epoch's validation duties done and missed."""
         if done == 0 and missed == 0:
