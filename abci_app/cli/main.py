@@ -13,6 +13,7 @@ from abci_app.cli import (
     rewards_cmd,
     sprint_cmd,
     staking_cmd,
+    training_cmd,
 )
 from abci_app.cli.chain_registry_cmd import chain_registry
 from abci_app.cli.common import run_cli
@@ -33,7 +34,8 @@ def cli() -> None:
 for command in (init, start, devnet, testnet, keys, tx, query, replay, chain_registry):
     cli.add_command(command)
 # Each chain module's commands: register(cli, tx, query) attaches its `tx`/`q` groups.
-for module in (bank_cmd, sprint_cmd, staking_cmd, hosts_cmd, inference_cmd, reputation_cmd, rewards_cmd, blobs_cmd):
+for module in (bank_cmd, sprint_cmd, staking_cmd, hosts_cmd, inference_cmd, training_cmd, reputation_cmd, rewards_cmd,
+               blobs_cmd):
     module.register(cli, tx, query)
 
 
