@@ -185,7 +185,7 @@ class Reverification(_message.Message):
     def __init__(self, opened_height: _Optional[int] = ..., deadline_height: _Optional[int] = ..., opened_by: _Optional[str] = ..., user_report: bool = ..., eligible_weight: _Optional[int] = ..., valid_weight: _Optional[int] = ..., invalid_weight: _Optional[int] = ..., outcome: _Optional[_Union[ReverifyOutcome, str]] = ...) -> None: ...
 
 class Job(_message.Message):
-    __slots__ = ("id", "requester", "model", "prompt", "prompt_blob_sha256", "prompt_size", "max_tokens", "sampling", "max_fee", "submit_height", "executor", "sampling_seed", "deadline_height", "status", "result", "result_blob_sha256", "result_size", "output_token_count", "result_height", "audit_epoch", "cost", "validation_ppm", "checks", "reverification", "reporter")
+    __slots__ = ("id", "requester", "model", "prompt", "prompt_blob_sha256", "prompt_size", "max_tokens", "sampling", "max_fee", "submit_height", "executor", "sampling_seed", "deadline_height", "status", "result", "result_blob_sha256", "result_size", "output_token_count", "result_height", "audit_epoch", "cost", "validation_ppm", "checks", "reverification", "reporter", "dummy")
     ID_FIELD_NUMBER: _ClassVar[int]
     REQUESTER_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
@@ -211,6 +211,7 @@ class Job(_message.Message):
     CHECKS_FIELD_NUMBER: _ClassVar[int]
     REVERIFICATION_FIELD_NUMBER: _ClassVar[int]
     REPORTER_FIELD_NUMBER: _ClassVar[int]
+    DUMMY_FIELD_NUMBER: _ClassVar[int]
     id: int
     requester: str
     model: str
@@ -236,7 +237,8 @@ class Job(_message.Message):
     checks: _containers.RepeatedCompositeFieldContainer[JobCheck]
     reverification: Reverification
     reporter: str
-    def __init__(self, id: _Optional[int] = ..., requester: _Optional[str] = ..., model: _Optional[str] = ..., prompt: _Optional[bytes] = ..., prompt_blob_sha256: _Optional[str] = ..., prompt_size: _Optional[int] = ..., max_tokens: _Optional[int] = ..., sampling: _Optional[_Union[SamplingParams, _Mapping]] = ..., max_fee: _Optional[int] = ..., submit_height: _Optional[int] = ..., executor: _Optional[str] = ..., sampling_seed: _Optional[bytes] = ..., deadline_height: _Optional[int] = ..., status: _Optional[_Union[JobStatus, str]] = ..., result: _Optional[_Union[InferenceResult, _Mapping]] = ..., result_blob_sha256: _Optional[str] = ..., result_size: _Optional[int] = ..., output_token_count: _Optional[int] = ..., result_height: _Optional[int] = ..., audit_epoch: _Optional[int] = ..., cost: _Optional[int] = ..., validation_ppm: _Optional[int] = ..., checks: _Optional[_Iterable[_Union[JobCheck, _Mapping]]] = ..., reverification: _Optional[_Union[Reverification, _Mapping]] = ..., reporter: _Optional[str] = ...) -> None: ...
+    dummy: bool
+    def __init__(self, id: _Optional[int] = ..., requester: _Optional[str] = ..., model: _Optional[str] = ..., prompt: _Optional[bytes] = ..., prompt_blob_sha256: _Optional[str] = ..., prompt_size: _Optional[int] = ..., max_tokens: _Optional[int] = ..., sampling: _Optional[_Union[SamplingParams, _Mapping]] = ..., max_fee: _Optional[int] = ..., submit_height: _Optional[int] = ..., executor: _Optional[str] = ..., sampling_seed: _Optional[bytes] = ..., deadline_height: _Optional[int] = ..., status: _Optional[_Union[JobStatus, str]] = ..., result: _Optional[_Union[InferenceResult, _Mapping]] = ..., result_blob_sha256: _Optional[str] = ..., result_size: _Optional[int] = ..., output_token_count: _Optional[int] = ..., result_height: _Optional[int] = ..., audit_epoch: _Optional[int] = ..., cost: _Optional[int] = ..., validation_ppm: _Optional[int] = ..., checks: _Optional[_Iterable[_Union[JobCheck, _Mapping]]] = ..., reverification: _Optional[_Union[Reverification, _Mapping]] = ..., reporter: _Optional[str] = ..., dummy: bool = ...) -> None: ...
 
 class ValidationSecret(_message.Message):
     __slots__ = ("host", "epoch", "commitment", "secret")

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from sprint.rewards.v1 import rewards_pb2 as sprint_dot_rewards_dot_v1_dot_rewards__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsprint/rewards/v1/query.proto\x12\x11sprint.rewards.v1\x1a\x1fsprint/rewards/v1/rewards.proto\"\x14\n\x12QueryParamsRequest\"@\n\x13QueryParamsResponse\x12)\n\x06params\x18\x01 \x01(\x0b\x32\x19.sprint.rewards.v1.Params\"#\n\x13QueryPendingRequest\x12\x0c\n\x04host\x18\x01 \x01(\t\"\x9f\x01\n\x14QueryPendingResponse\x12,\n\x08\x61\x63\x63ruals\x18\x01 \x03(\x0b\x32\x1a.sprint.rewards.v1.Accrual\x12\r\n\x05total\x18\x02 \x01(\x04\x12\x34\n\x0clast_outcome\x18\x03 \x01(\x0b\x32\x1e.sprint.rewards.v1.HostOutcome\x12\x14\n\x0c\x62lock_reward\x18\x04 \x01(\x04\"0\n\x10QueryPoolRequest\x12\x12\n\x05\x65poch\x18\x01 \x01(\x04H\x00\x88\x01\x01\x42\x08\n\x06_epoch\"?\n\x11QueryPoolResponse\x12*\n\x04pool\x18\x01 \x01(\x0b\x32\x1c.sprint.rewards.v1.EpochPool\"%\n\x14QueryOutcomesRequest\x12\r\n\x05\x65poch\x18\x01 \x01(\x04\"I\n\x15QueryOutcomesResponse\x12\x30\n\x08outcomes\x18\x01 \x03(\x0b\x32\x1e.sprint.rewards.v1.HostOutcome2\xee\x02\n\x05Query\x12W\n\x06Params\x12%.sprint.rewards.v1.QueryParamsRequest\x1a&.sprint.rewards.v1.QueryParamsResponse\x12Z\n\x07Pending\x12&.sprint.rewards.v1.QueryPendingRequest\x1a\'.sprint.rewards.v1.QueryPendingResponse\x12Q\n\x04Pool\x12#.sprint.rewards.v1.QueryPoolRequest\x1a$.sprint.rewards.v1.QueryPoolResponse\x12]\n\x08Outcomes\x12\'.sprint.rewards.v1.QueryOutcomesRequest\x1a(.sprint.rewards.v1.QueryOutcomesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsprint/rewards/v1/query.proto\x12\x11sprint.rewards.v1\x1a\x1fsprint/rewards/v1/rewards.proto\"\x14\n\x12QueryParamsRequest\"@\n\x13QueryParamsResponse\x12)\n\x06params\x18\x01 \x01(\x0b\x32\x19.sprint.rewards.v1.Params\"#\n\x13QueryPendingRequest\x12\x0c\n\x04host\x18\x01 \x01(\t\"\x9f\x01\n\x14QueryPendingResponse\x12,\n\x08\x61\x63\x63ruals\x18\x01 \x03(\x0b\x32\x1a.sprint.rewards.v1.Accrual\x12\r\n\x05total\x18\x02 \x01(\x04\x12\x34\n\x0clast_outcome\x18\x03 \x01(\x0b\x32\x1e.sprint.rewards.v1.HostOutcome\x12\x14\n\x0c\x62lock_reward\x18\x04 \x01(\x04\"0\n\x10QueryPoolRequest\x12\x12\n\x05\x65poch\x18\x01 \x01(\x04H\x00\x88\x01\x01\x42\x08\n\x06_epoch\"?\n\x11QueryPoolResponse\x12*\n\x04pool\x18\x01 \x01(\x0b\x32\x1c.sprint.rewards.v1.EpochPool\"%\n\x14QueryOutcomesRequest\x12\r\n\x05\x65poch\x18\x01 \x01(\x04\"I\n\x15QueryOutcomesResponse\x12\x30\n\x08outcomes\x18\x01 \x03(\x0b\x32\x1e.sprint.rewards.v1.HostOutcome\"\x13\n\x11QueryVaultRequest\"E\n\x12QueryVaultResponse\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\r\n\x05\x64\x65nom\x18\x02 \x01(\t\x12\x0f\n\x07\x62\x61lance\x18\x03 \x01(\x04\x32\xc4\x03\n\x05Query\x12W\n\x06Params\x12%.sprint.rewards.v1.QueryParamsRequest\x1a&.sprint.rewards.v1.QueryParamsResponse\x12Z\n\x07Pending\x12&.sprint.rewards.v1.QueryPendingRequest\x1a\'.sprint.rewards.v1.QueryPendingResponse\x12Q\n\x04Pool\x12#.sprint.rewards.v1.QueryPoolRequest\x1a$.sprint.rewards.v1.QueryPoolResponse\x12]\n\x08Outcomes\x12\'.sprint.rewards.v1.QueryOutcomesRequest\x1a(.sprint.rewards.v1.QueryOutcomesResponse\x12T\n\x05Vault\x12$.sprint.rewards.v1.QueryVaultRequest\x1a%.sprint.rewards.v1.QueryVaultResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -48,6 +48,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_QUERYOUTCOMESREQUEST']._serialized_end=524
   _globals['_QUERYOUTCOMESRESPONSE']._serialized_start=526
   _globals['_QUERYOUTCOMESRESPONSE']._serialized_end=599
-  _globals['_QUERY']._serialized_start=602
-  _globals['_QUERY']._serialized_end=968
+  _globals['_QUERYVAULTREQUEST']._serialized_start=601
+  _globals['_QUERYVAULTREQUEST']._serialized_end=620
+  _globals['_QUERYVAULTRESPONSE']._serialized_start=622
+  _globals['_QUERYVAULTRESPONSE']._serialized_end=691
+  _globals['_QUERY']._serialized_start=694
+  _globals['_QUERY']._serialized_end=1146
 # @@protoc_insertion_point(module_scope)

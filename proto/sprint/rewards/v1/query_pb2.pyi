@@ -57,3 +57,17 @@ class QueryOutcomesResponse(_message.Message):
     OUTCOMES_FIELD_NUMBER: _ClassVar[int]
     outcomes: _containers.RepeatedCompositeFieldContainer[_rewards_pb2.HostOutcome]
     def __init__(self, outcomes: _Optional[_Iterable[_Union[_rewards_pb2.HostOutcome, _Mapping]]] = ...) -> None: ...
+
+class QueryVaultRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class QueryVaultResponse(_message.Message):
+    __slots__ = ("address", "denom", "balance")
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    DENOM_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    denom: str
+    balance: int
+    def __init__(self, address: _Optional[str] = ..., denom: _Optional[str] = ..., balance: _Optional[int] = ...) -> None: ...

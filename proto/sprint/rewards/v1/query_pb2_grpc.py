@@ -54,6 +54,11 @@ class QueryStub(object):
                 request_serializer=sprint_dot_rewards_dot_v1_dot_query__pb2.QueryOutcomesRequest.SerializeToString,
                 response_deserializer=sprint_dot_rewards_dot_v1_dot_query__pb2.QueryOutcomesResponse.FromString,
                 _registered_method=True)
+        self.Vault = channel.unary_unary(
+                '/sprint.rewards.v1.Query/Vault',
+                request_serializer=sprint_dot_rewards_dot_v1_dot_query__pb2.QueryVaultRequest.SerializeToString,
+                response_deserializer=sprint_dot_rewards_dot_v1_dot_query__pb2.QueryVaultResponse.FromString,
+                _registered_method=True)
 
 
 class QueryServicer(object):
@@ -86,6 +91,13 @@ class QueryServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Vault(self, request, context):
+        """Vault: the community vault's balance (fed by the (1 - q) share of gas fees, spent only by governance).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_QueryServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -108,6 +120,11 @@ def add_QueryServicer_to_server(servicer, server):
                     servicer.Outcomes,
                     request_deserializer=sprint_dot_rewards_dot_v1_dot_query__pb2.QueryOutcomesRequest.FromString,
                     response_serializer=sprint_dot_rewards_dot_v1_dot_query__pb2.QueryOutcomesResponse.SerializeToString,
+            ),
+            'Vault': grpc.unary_unary_rpc_method_handler(
+                    servicer.Vault,
+                    request_deserializer=sprint_dot_rewards_dot_v1_dot_query__pb2.QueryVaultRequest.FromString,
+                    response_serializer=sprint_dot_rewards_dot_v1_dot_query__pb2.QueryVaultResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -218,6 +235,33 @@ class Query(object):
             '/sprint.rewards.v1.Query/Outcomes',
             sprint_dot_rewards_dot_v1_dot_query__pb2.QueryOutcomesRequest.SerializeToString,
             sprint_dot_rewards_dot_v1_dot_query__pb2.QueryOutcomesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Vault(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sprint.rewards.v1.Query/Vault',
+            sprint_dot_rewards_dot_v1_dot_query__pb2.QueryVaultRequest.SerializeToString,
+            sprint_dot_rewards_dot_v1_dot_query__pb2.QueryVaultResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -23,18 +23,20 @@ class Params(_message.Message):
     def __init__(self, denom: _Optional[str] = ..., initial_block_reward: _Optional[int] = ..., decay_period_blocks: _Optional[int] = ..., decay_bps: _Optional[int] = ..., executor_bps: _Optional[int] = ..., validator_bps: _Optional[int] = ..., proposer_bps: _Optional[int] = ...) -> None: ...
 
 class EpochPool(_message.Message):
-    __slots__ = ("epoch", "issued", "gas_fees", "executor_pool", "validator_pool")
+    __slots__ = ("epoch", "issued", "gas_fees", "executor_pool", "validator_pool", "vault_fees")
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     ISSUED_FIELD_NUMBER: _ClassVar[int]
     GAS_FEES_FIELD_NUMBER: _ClassVar[int]
     EXECUTOR_POOL_FIELD_NUMBER: _ClassVar[int]
     VALIDATOR_POOL_FIELD_NUMBER: _ClassVar[int]
+    VAULT_FEES_FIELD_NUMBER: _ClassVar[int]
     epoch: int
     issued: int
     gas_fees: int
     executor_pool: int
     validator_pool: int
-    def __init__(self, epoch: _Optional[int] = ..., issued: _Optional[int] = ..., gas_fees: _Optional[int] = ..., executor_pool: _Optional[int] = ..., validator_pool: _Optional[int] = ...) -> None: ...
+    vault_fees: int
+    def __init__(self, epoch: _Optional[int] = ..., issued: _Optional[int] = ..., gas_fees: _Optional[int] = ..., executor_pool: _Optional[int] = ..., validator_pool: _Optional[int] = ..., vault_fees: _Optional[int] = ...) -> None: ...
 
 class Accrual(_message.Message):
     __slots__ = ("host", "epoch", "proposer_rewards", "executor_fees", "validator_fees", "bounty", "executor_pool_share", "validator_pool_share")
