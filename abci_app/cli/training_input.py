@@ -124,32 +124,12 @@ def check_dataset(size: int, seq_len: int, params) -> None:
            f"the dataset is {size} bytes, over the chain's max_dataset_bytes {params.max_dataset_bytes}")
 
 
-def param_count(model_config) -> int:
-    """P: the element count of the model's tensor layout."""
-    from genesis.model_layout import ModelConfig, layout_shapes
-
-    total = 0
-    for shape in layout_shapes(ModelConfig.of(model_config)).values():
-        count = 1
-        for dim in shape:
-            count *= dim
-        total += count
-    return total
-
-
 def estimate_costs(params, model_config, hyper, sample_ppm: int, committee_size: int) -> tuple[int, int, int]:
-    """(load_gflop, train_cost, verify_cost) of docs/training.md §2, as the chain computes them."""
-    try:
-        from chain.modules.training import cost
-    except ImportError:
-        cost = None
-    if cost is not None:
-        load = cost.load_gflop(cost.param_count(model_config), hyper)
-        return (load, *cost.job_costs(params, load, sample_ppm, committee_size))
-    tokens = hyper.total_steps * hyper.batch_size * hyper.seq_len
-    load = max(1, -(-6 * param_count(model_config) * tokens // NANO))
-    train = params.price_per_gflop * load
-    return load, train, -(-train * sample_ppm * committee_size // PPM)
+    """(load_gflop, train_cost, verify_cost) of docs/training.md §2, computed by the chain's own code."""
+    from chain.modules.training import cost
+
+    load = cost.load_gflop(cost.param_count(model_config), hyper)
+    return (load, *cost.job_costs(params, load, sample_ppm, committee_size))
 
 
 def check_output_name(name: str) -> None:
