@@ -16,6 +16,9 @@ from chain.modules.auth.keeper import AccountKeeper
 from chain.modules.auth.module import AuthModule
 from chain.modules.bank.keeper import BankKeeper
 from chain.modules.bank.module import BankModule
+from chain.modules.gov.expected_keepers import GovDeps, param_space
+from chain.modules.gov.keeper import GovKeeper
+from chain.modules.gov.module import GovModule
 from chain.modules.hosts.expected_keepers import HostsDeps
 from chain.modules.hosts.keeper import HostsKeeper
 from chain.modules.hosts.module import HostsModule
@@ -38,7 +41,10 @@ from chain.modules.stakingview.module import StakingViewModule
 from chain.query import QueryRouter
 from chain.tx.router import Router
 
-END_BLOCK_ORDER = ("staking", "hosts", "sprint", "inference", "rewards")
+# gov runs first: a change enacted at height H governs every other module's end block of H.
+# GOV_PARAM_MODULES: the modules whose params a gov param-change proposal may set (validate_params).
+GOV_PARAM_MODULES = ("auth", "staking", "sprint", "inference", "reputation", "rewards", "gov")
+END_BLOCK_ORDER = ("gov", "staking", "hosts", "sprint", "inference", "rewards")
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Keepers:
     inference: InferenceKeeper
     rewards: RewardsKeeper
     reputation: ReputationKeeper
+    gov: GovKeeper
 
 
 def build_keepers() -> Keepers:
@@ -65,7 +72,7 @@ def build_keepers() -> Keepers:
     reputation = ReputationKeeper(staking, hosts)
     return Keepers(auth=auth, bank=bank, hosts=hosts, staking=staking, sprint=SprintKeeper(),
                    inference=InferenceKeeper(), rewards=RewardsKeeper(bank, hosts, reputation),
-                   reputation=reputation)
+                   reputation=reputation, gov=GovKeeper())
 
 
 def build_modules(k: Keepers) -> list[AppModule]:
@@ -82,6 +89,8 @@ def build_modules(k: Keepers) -> list[AppModule]:
         RewardsModule(RewardsDeps(rewards=k.rewards, bank=k.bank, sprint=k.sprint, reputation=k.reputation,
                                   inference=k.inference)),
         StakingViewModule(StakingViewDeps(hosts=k.hosts, staking=k.staking, sprint=k.sprint)),
+        GovModule(GovDeps(gov=k.gov, bank=k.bank, staking=k.staking, reputation=k.reputation,
+                          spaces={name: param_space(name, getattr(k, name)) for name in GOV_PARAM_MODULES})),
     ]
 
 

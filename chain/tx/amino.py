@@ -50,6 +50,9 @@ AMINO_NAMES: dict[str, str] = {
     "/sprint.inference.v1.MsgRevealValidationSecret": "sprint/inference/MsgRevealValSecret",
     "/sprint.inference.v1.MsgValidateInference": "sprint/inference/MsgValidateInference",
     "/sprint.inference.v1.MsgReportInference": "sprint/inference/MsgReportInference",
+    "/sprint.gov.v1.MsgSubmitProposal": "sprint/gov/MsgSubmitProposal",
+    "/sprint.gov.v1.MsgDeposit": "sprint/gov/MsgDeposit",
+    "/sprint.gov.v1.MsgVote": "sprint/gov/MsgVote",
 }
 MAX_AMINO_NAME_CHARS = 39
 
