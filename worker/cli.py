@@ -28,18 +28,24 @@ def cli() -> None:
 @click.option("--no-inference", is_flag=True, help="Take part in the Sprint only: no inference jobs or checks.")
 @click.option("--inference-dtype", type=click.Choice(["auto", "fp32", "bf16"]), default="auto", show_default=True,
               help="Precision of executed jobs (auto = bf16 on CUDA, else fp32); checks always use fp32.")
+@click.option("--no-training", is_flag=True, help="No training jobs or training verification.")
+@click.option("--precision", type=click.Choice(["auto", "fp32", "bf16"]), default="auto", show_default=True,
+              help="Precision of training jobs (auto = bf16 on CUDA, else fp32); re-executions always use fp32.")
 @click.option("--cheat", default=None, hidden=True,
-              help="TEST ONLY: 'fabricate', 'inflate N%', 'smaller-model' or 'prefill' - "
+              help="TEST ONLY: 'fabricate', 'inflate N%', 'smaller-model', 'prefill', or a training cheat "
+                   "('skip-intervals N%', 'truncated-batch', 'stale-gradient', 'noise', 'low-precision') - "
                    "to show that validators catch cheats.")
 @click.option("--metrics-address", default=None, envvar="SPRINT_WORKER_METRICS_ADDRESS", metavar="HOST:PORT",
               help="Serve Prometheus metrics at http://HOST:PORT/metrics (default: off; no HOST = 127.0.0.1).")
 def start(home, key_name, keyring_backend, node, chain_id, max_blocks, threads, device, state_file,
-          no_inference, inference_dtype, cheat, metrics_address) -> None:
+          no_inference, inference_dtype, no_training, precision, cheat, metrics_address) -> None:
     """Take part in the Sprint (commit/reveal seed shares, search and submit nonces, validate peers)
     and in inference (execute drawn jobs, spot-check and re-verify others' results)."""
     # first of all: a SIGTERM during startup (torch import, connecting) must not be lost
+    training = None if no_training else precision
     stoppable(lambda stop: _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, threads,
-                                  device, state_file, no_inference, inference_dtype, cheat, metrics_address))
+                                  device, state_file, no_inference, inference_dtype, cheat, metrics_address,
+                                  training=training))
 
 
 def stoppable(body) -> None:
@@ -53,16 +59,20 @@ def stoppable(body) -> None:
 
 
 def _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, threads, device, state_file,
-           no_inference, inference_dtype, cheat, metrics_address=None) -> None:
+           no_inference, inference_dtype, cheat, metrics_address=None, training: str | None = None) -> None:
     from abci_app.client import NodeError
     from abci_app.keyring import Keyring, KeyringError
     from worker.agent.cheat import parse_cheat
+    from worker.agent.training_options import parse_training_cheat
     from worker.node_client import WorkerIdentity, WorkerNodeClient
 
     try:
-        cheat_mode = parse_cheat(cheat)
+        training_cheat = parse_training_cheat(cheat)
+        cheat_mode = None if training_cheat is not None else parse_cheat(cheat)
     except ValueError as err:
         raise CliError(str(err)) from err
+    if training_cheat is not None and training is None:
+        raise CliError(f"--cheat {training_cheat.mode} is a training cheat; it needs training (drop --no-training)")
     try:
         key = Keyring(home, backend=keyring_backend).signing_key(key_name)
     except KeyringError as err:
@@ -75,7 +85,7 @@ def _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, th
         click.echo(f"worker {identity.address} connected to {client.node.address}, balance {client.balance()}usprint")
         _run_agent(client, key, identity.chain_id, home, state_file, cheat_mode, threads, device, max_blocks,
                    inference=not no_inference, inference_dtype=inference_dtype, stop=stop,
-                   metrics_address=metrics_address)
+                   metrics_address=metrics_address, training=training, training_cheat=training_cheat)
     except NodeError as err:
         raise CliError(str(err)) from err
     finally:
@@ -87,7 +97,7 @@ SPRINT_CHEATS = ("fabricate", "inflate")
 
 def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, max_blocks, *,
                inference: bool = True, inference_dtype: str = "auto", stop: "StopOnSigterm",
-               metrics_address: str | None = None) -> None:
+               metrics_address: str | None = None, training: str | None = None, training_cheat=None) -> None:
     from pathlib import Path
 
     from worker.agent.follower import BlockFollower
@@ -112,6 +122,8 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
         _attach_inference(agent, client, state_path, home, device, inference_dtype, cheat)
     elif cheat is not None and cheat.mode not in SPRINT_CHEATS:
         raise CliError(f"--cheat {cheat.mode} is an inference cheat; it needs inference (drop --no-inference)")
+    if training is not None:
+        _attach_training(agent, client, state_path, home, device, training, training_cheat)
     click.echo(f"host {agent.operator} on {device}; state in {state_path}")
     metrics_server = _serve_metrics(agent.metrics, metrics_address) if metrics_address else None
     try:
@@ -137,6 +149,25 @@ def _attach_inference(agent, client, state_path, home, device, inference_dtype: 
     except ValueError as err:
         raise CliError(str(err)) from err
     click.echo(f"inference on: jobs executed in {agent.inference.runtime.dtype}, checks in fp32")
+
+
+def _attach_training(agent, client, state_path, home, device, precision: str, cheat_spec) -> None:
+    """Give `agent` its training prover/verifier (a training --cheat goes to it)."""
+    from pathlib import Path
+
+    from worker.agent.training_agent import attach
+    from worker.agent.training_options import resolve_precision
+
+    try:
+        precision = resolve_precision(precision, device)
+        cheat = cheat_spec.build() if cheat_spec is not None else None
+    except ValueError as err:
+        raise CliError(str(err)) from err
+    attach(agent, client.node.address, state_path, device=device, precision=precision, cheat=cheat,
+           cache_dir=Path(home).expanduser() / "worker" / "blobs", echo=lambda text: click.echo(text))
+    if cheat is not None:
+        click.echo(f"WARNING: training cheat {cheat.mode} on {cheat.fraction_ppm / 10_000:g}% of intervals (test only)")
+    click.echo(f"training on: jobs trained in {precision}, re-executions in fp32")
 
 
 def _serve_metrics(metrics, address: str):

@@ -65,6 +65,7 @@ class SprintAgent:
         self._chunk = 64
         self.searched = 0
         self.inference = None  # an InferenceAgent stepping each block after the Sprint's own work
+        self.training = None  # a TrainingAgent stepping each block after inference
 
     # ------------------------------------------------------------------ main loop
 
@@ -79,6 +80,7 @@ class SprintAgent:
             try:
                 epoch = self.step(height)
                 self._inference_step(height, epoch, new_block)
+                self._hook_step(self.training, "training", height, epoch, new_block)
                 if epoch.phase == sprint_pb2.PHASE_SPRINT:
                     self.search_until(epoch, new_block)  # yields to the next block's jobs
             except NodeError as err:  # a busy or restarting node: try again next block
@@ -87,15 +89,20 @@ class SprintAgent:
     def _inference_step(self, height: int, epoch, done) -> None:
         """Inference work of this block (jobs, checks, votes, secrets) until `done()`; its failures
         never stop the Sprint."""
-        if self.inference is None:
+        self._hook_step(self.inference, "inference", height, epoch, done)
+
+    def _hook_step(self, hook, name: str, height: int, epoch, done) -> None:
+        """`hook.step(height, epoch, done)` (inference, training) when attached; its failures never
+        stop the Sprint."""
+        if hook is None:
             return
         try:
-            self.inference.step(height, epoch, done)
+            hook.step(height, epoch, done)
         except NodeError:
             raise
         except Exception as err:  # noqa: BLE001 - a torch or blob failure must not cost sprint windows
-            log.exception("inference step failed")
-            self.echo(f"height {height}: inference step failed ({err})")
+            log.exception("%s step failed", name)
+            self.echo(f"height {height}: {name} step failed ({err})")
 
     def step(self, height: int):
         """Do this block's work for the current phase; returns the EpochInfo acted on."""
