@@ -4,6 +4,8 @@ Fraud (a re-verification's INVALID majority, or a sample not revealed by its dea
 - the segment is FRAUD; the prover is slashed staking `malicious_slash_bps`, banned for staking
   `ban_blocks`, its reputation records the fraud (reputation.record_fraud) and its success rate is
   then multiplied by 1 - Phi(s), Phi = fixed_point.phi_ppm(malicious_slash_bps, fraud_tau_milli);
+  rewards marks it caught in the current epoch like an inference fraud (its accruals of the epoch
+  are forfeited at settlement; cap 0: the training bounty below is the only bounty);
 - the prover is added to job.forfeited: settlement pays it nothing for the job. Its forfeited pay
   is the prover share (§12) of every segment it committed that PASSED; a bounty of
   `bounty_bps` of that, capped at the job's verify_cost, is paid from escrow now to the hosts that
@@ -61,25 +63,35 @@ def invalid_voters(seg: Segment) -> list[str]:
 def confirm_fraud(ctx: Context, deps, job: TrainingJob, seg: Segment, reason: str) -> None:
     """Apply confirmed fraud (or an unrevealed sample) on `seg` of `job`, then re-assign the job."""
     seg.status = SEGMENT_STATUS_FRAUD
-    prover = decode_address(seg.host)
-    slashed = deps.staking.slash_malicious(ctx, prover, reason)
-    staking_params = deps.staking.get_params(ctx.store)
-    deps.hosts.ban(ctx, prover, ctx.block.height + staking_params.ban_blocks, reason)
     params = deps.training.get_params(ctx.store)
-    phi = phi_ppm(staking_params.malicious_slash_bps, params.fraud_tau_milli)
-    deps.reputation.record_fraud(ctx, prover)
-    deps.reputation.scale_success(ctx, prover, PPM - phi, reason)
+    slashed, phi, epoch = punish_prover(ctx, deps, seg, params.fraud_tau_milli, reason)
     if seg.host not in job.forfeited:
         job.forfeited.append(seg.host)
     forfeited = forfeited_pay(job, seg.host)
     paid, confirmers = _pay_bounty(ctx, deps, job, bounty_amount(forfeited, params.bounty_bps, job.verify_cost), seg)
     lazy = penalize_votes(ctx, deps, seg, VERDICT_VALID, params.fault_success_drop_ppm, reason)
     ctx.emit("training_fraud", ("job_id", str(job.id)), ("segment", str(seg.index)), ("prover", seg.host),
-             ("reason", reason), ("slashed", str(slashed)), ("phi_ppm", str(phi)),
+             ("reason", reason), ("epoch", str(epoch)), ("slashed", str(slashed)), ("phi_ppm", str(phi)),
              ("forfeited", str(forfeited)), ("bounty", str(paid)), ("confirmers", ",".join(confirmers)),
              ("lazy_verifiers", ",".join(lazy)))
     deps.training.set_job(ctx.store, job)
     faults.reassign(ctx, deps, job, reason)
+
+
+def punish_prover(ctx: Context, deps, seg: Segment, tau_milli: int, reason: str) -> tuple[int, int, int]:
+    """Slash, ban, reputation (record_fraud, then x (1 - Phi)) and the rewards' caught mark of the
+    segment's prover; returns (amount slashed, Phi in ppm, epoch marked)."""
+    prover = decode_address(seg.host)
+    slashed = deps.staking.slash_malicious(ctx, prover, reason)
+    staking_params = deps.staking.get_params(ctx.store)
+    deps.hosts.ban(ctx, prover, ctx.block.height + staking_params.ban_blocks, reason)
+    phi = phi_ppm(staking_params.malicious_slash_bps, tau_milli)
+    deps.reputation.record_fraud(ctx, prover)
+    deps.reputation.scale_success(ctx, prover, PPM - phi, reason)
+    confirmers = [decode_address(voter) for voter in invalid_voters(seg)]
+    epoch = deps.rewards.record_fraud(ctx, deps.sprint.current_epoch(ctx.store, ctx.block.height), prover,
+                                      confirmers, 0)
+    return slashed, phi, epoch
 
 
 def _pay_bounty(ctx: Context, deps, job: TrainingJob, bounty: int, seg: Segment) -> tuple[int, list[str]]:
