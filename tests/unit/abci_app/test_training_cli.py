@@ -201,3 +201,38 @@ def test_job_id_of_a_committed_submit():
                                         .SerializeToString())]).SerializeToString().hex().upper()
     assert training_cmd.submitted_job_id(TxResponse(data=data)) == "12"
     assert training_cmd.submitted_job_id(TxResponse(data="zz")) is None
+
+
+def _follow(monkeypatch, capsys, statuses, timeout=30.0):
+    """follow_job over jobs whose status goes through `statuses` (KeyboardInterrupt raises it)."""
+    from abci_app.cli import training_follow
+
+    jobs = iter(statuses)
+
+    def fetch_job(client, job_id):
+        status = next(jobs)
+        if status is KeyboardInterrupt:
+            raise KeyboardInterrupt
+        job = _job()
+        job.status = TrainingJobStatus.Value(f"TRAINING_JOB_STATUS_{status}")
+        return job
+
+    monkeypatch.setattr(training_follow, "fetch_job", fetch_job)
+    monkeypatch.setattr(training_follow, "POLL_SECONDS", 0.0)
+    result = training_follow.follow_job(None, 7, timeout)
+    return result, capsys.readouterr().err
+
+
+def test_wait_prints_progress_until_a_final_status(monkeypatch, capsys):
+    job, err = _follow(monkeypatch, capsys, ["QUEUED", "TRAINING", "TRAINING", "COMPLETED"])
+    assert job.status == TrainingJobStatus.TRAINING_JOB_STATUS_COMPLETED
+    lines = err.strip().splitlines()
+    assert lines[0] == "job 7: step 8/16  loss 4.2000  verified 1/4  QUEUED  host sprint1hostb"
+    assert len(lines) == 3 and lines[-1].endswith("COMPLETED  host sprint1hostb")
+
+
+def test_ctrl_c_leaves_the_job_running_and_a_timeout_says_how_to_follow(monkeypatch, capsys):
+    job, err = _follow(monkeypatch, capsys, ["TRAINING", KeyboardInterrupt])
+    assert job is None and "it keeps running on chain: follow it with `sprintd q training job 7`" in err
+    with pytest.raises(CliError, match="still TRAINING_JOB_STATUS_TRAINING after 0.001s; it keeps running"):
+        _follow(monkeypatch, capsys, ["TRAINING"] * 100, timeout=0.001)
