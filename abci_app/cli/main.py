@@ -7,6 +7,7 @@ import click
 from abci_app.cli import (
     bank_cmd,
     blobs_cmd,
+    gov_cmd,
     hosts_cmd,
     inference_cmd,
     reputation_cmd,
@@ -35,7 +36,7 @@ for command in (init, start, devnet, testnet, keys, tx, query, replay, chain_reg
     cli.add_command(command)
 # Each chain module's commands: register(cli, tx, query) attaches its `tx`/`q` groups.
 for module in (bank_cmd, sprint_cmd, staking_cmd, hosts_cmd, inference_cmd, training_cmd, reputation_cmd, rewards_cmd,
-               blobs_cmd):
+               blobs_cmd, gov_cmd):
     module.register(cli, tx, query)
 
 
