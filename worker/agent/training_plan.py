@@ -81,13 +81,19 @@ def reveals_due(job, operator: str) -> list:
     return [s for s in live_segments(job) if s.status == tpb.SEGMENT_STATUS_SAMPLED and s.host == operator]
 
 
+def starts_on_job(job, segment, k: int) -> bool:
+    """Whether interval k's start state is the job's resume state (k is the resume interval of the
+    current prover, who committed `segment`): then it is not revealed."""
+    return k == job.resume_interval and segment.host == job.host
+
+
 def reveal_leaves(job, segment) -> list[int]:
     """Ascending intervals whose leaves the reveal of `segment` carries: every sampled interval k and
-    its start k-1, except at the job's resume interval (its start state is on the job) and at 0."""
+    its start k-1, except at 0 (the base model) and when the start state is on the job."""
     needed = set()
     for k in segment.sampled_intervals:
         needed.add(k)
-        if k != job.resume_interval and k > 0:
+        if k > 0 and not starts_on_job(job, segment, k):
             needed.add(k - 1)
     return sorted(needed)
 
@@ -102,12 +108,13 @@ def voters(segment) -> set[str]:
 
 def vote_kind(job, segment, operator: str) -> str | None:
     """"committee" when `operator` is on the REVEALED segment's committee and has not voted,
-    "reverify" when the segment is REVERIFYING and `operator` (not its prover) has not voted, else None."""
+    "reverify" when the segment is REVERIFYING, `operator` (not its prover) is among the voters fixed
+    at its opening and has not voted, else None."""
     if job.status not in ACTIVE or segment.host == operator or operator in voters(segment):
         return None
     if segment.status == tpb.SEGMENT_STATUS_REVEALED and operator in segment.committee:
         return "committee"
-    if segment.status == tpb.SEGMENT_STATUS_REVERIFYING:
+    if segment.status == tpb.SEGMENT_STATUS_REVERIFYING and operator in segment.reverification.voters:
         return "reverify"
     return None
 
@@ -132,7 +139,7 @@ def sampled_start(job, segment, k: int, base_weights_sha256: str) -> StateRef:
     resume interval (the base model with a fresh optimizer at 0). ValueError when not revealed."""
     if k == 0:
         return StateRef(-1, base_weights_sha256, "")
-    if k == job.resume_interval:
+    if starts_on_job(job, segment, k):
         return StateRef(k - 1, job.resume_weights_sha256, job.resume_optim_sha256)
     prev = reveal_of(segment, k - 1)
     if prev is None:

@@ -86,6 +86,8 @@ def test_votes_only_for_committee_members_and_open_reverifications():
     voted = seg(0, S.SEGMENT_STATUS_REVEALED, host=OTHER, committee=(ME,), votes=(ME,))
     assert plan.votes_due(job(host=OTHER, segments=[voted]), ME) == []
     reverifying = seg(0, S.SEGMENT_STATUS_REVERIFYING, host=OTHER, committee=(THIRD,))
+    assert plan.votes_due(job(host=OTHER, segments=[reverifying]), ME) == []  # not a voter at opening
+    reverifying.reverification.voters.extend([ME, THIRD])
     assert plan.votes_due(job(host=OTHER, segments=[reverifying]), ME) == [(reverifying, "reverify")]
     reverifying.reverification.votes.add(voter=ME, verdict=ipb.VERDICT_INVALID)
     assert plan.votes_due(job(host=OTHER, segments=[reverifying]), ME) == []
@@ -96,7 +98,8 @@ def test_sampled_start_and_end_come_from_the_reveals():
     j = job(host=OTHER, segments=[seg(0), s])
     assert plan.sampled_start(j, s, 4, "base") == plan.StateRef(3, "W3", "O3")
     assert plan.sampled_end(s, 6) == plan.StateRef(6, "W6", "O6")
-    assert plan.sampled_start(job(resume=4), s, 4, "base") == plan.StateRef(3, "r1", "r2")
+    assert plan.sampled_start(job(host=OTHER, resume=4), s, 4, "base") == plan.StateRef(3, "r1", "r2")
+    assert plan.sampled_start(job(host=THIRD, resume=4), s, 4, "base") == plan.StateRef(3, "W3", "O3")
     assert plan.sampled_start(j, s, 0, "base") == plan.StateRef(-1, "base", "")
     with pytest.raises(ValueError, match="start of interval 8"):
         plan.sampled_start(j, s, 8, "base")
