@@ -103,6 +103,7 @@ class GovNet:
         store = self.app.committed_store()
         assert supply_invariant_violation(self.app.keepers.bank, store) is None
         assert self.app.keepers.gov.total_held(store) == balance(self.app, GOV_ADDRESS)
+        assert [check(store) for _, check in self.app.modules.by_name["gov"].invariants()] == [None]
         return result
 
     def ok(self, *signed):
