@@ -192,3 +192,18 @@ def test_utility_is_exact_and_floored():
     # -2 * (1e-6)^2 = -2e-12 -> floor to -1 micro
     assert protocol_utility_micro([(1, A)], jobs, hosts) == -1
     assert protocol_utility_micro([(1, A)], [QueuedJob(1, 3, 1)], hosts, beta_milli=500) == 1_499_999
+
+
+def test_bench_compare_smoke():
+    """bench/training_scheduler.compare (imported by bench/training.py) runs and reports both greedies."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[4] / "bench" / "training_scheduler.py"
+    spec = importlib.util.spec_from_file_location("training_scheduler_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    row = bench.compare(60, 60, 3)
+    assert row["m"] == row["n"] == 60 and 0 < row["cda_assigned"] <= 60 and 0 < row["naive_assigned"] <= 60
+    assert row["cda_utility"] > 0 and row["naive_utility"] > 0 and row["cda_seconds"] >= 0
+    assert bench.compare(60, 60, 3)["cda_utility"] == row["cda_utility"]       # seeded
