@@ -1,0 +1,137 @@
+"""Distances an honest prover and each cheat produce, and the default tolerance chosen from them.
+
+    python -m worker.training.tolerance [--intervals 24] [--interval-steps 8] [--seeds 2]
+
+Setup: the genesis tiny-lm fine-tuned on ``corpus.english_corpus`` with lr 1e-3, batch 8, seq 64.
+A reference fp32 run gives the start state of every interval; for each interval the prover's end
+(per device:precision, and per cheat) and the verifier's re-execution start from that same state.
+Provers run with 1 CPU thread and verifiers with 2, so even the fp32:fp32 pair runs other kernel
+blockings (as two machines would); a pair on one machine with the same threads is bit-exact (0).
+CUDA pairs are added when a GPU is present.
+
+Measured (CPU, torch 2.x; see bench/training.py for a fresh run): DEFAULT_TOLERANCE_PPM's docstring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from dataclasses import dataclass
+
+import torch
+
+from worker.training.cheats import CHEATS, Cheat
+from worker.training.corpus import english_corpus
+from worker.training.hyper import Hyper, fine_tune_hyper
+from worker.training.state import fresh_state, load_state, optim_bytes, weights_bytes
+from worker.training.trainer import train_interval
+from worker.training.verify import Reexecuted, distance_ppm
+
+# Default per-job tolerance (x 10^6) of the §7 distance. Measured (tiny-lm, lr 1e-3, batch 8,
+# seq 64, 8-step intervals, 2 seeds x 24 intervals): honest pairs at most ~21,000 (bf16 vs fp32 in
+# the first interval, from a fresh optimizer; later intervals ~2,000-8,000), fp32 across thread
+# counts < 100; the weakest cheat (stale-gradient) at least ~60,000. 40,000 sits between them.
+DEFAULT_TOLERANCE_PPM = 40_000
+
+Runner = tuple[str, str]  # (device, precision)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A fine-tuning run to measure on."""
+
+    config: object
+    base_weights: bytes
+    data: bytes
+    data_seed: bytes
+    hyper: Hyper
+
+
+def fine_tune_setup(seed: int = 0, interval_steps: int = 8, intervals: int = 8, lr: float = 1e-3,
+                    corpus_bytes: int = 32_768) -> Setup:
+    """The genesis tiny-lm, a deterministic corpus and realistic fine-tune hyperparameters."""
+    from genesis.tiny_lm import generate_tiny_lm, tiny_lm_config
+
+    hyper = fine_tune_hyper(total_steps=interval_steps * intervals, checkpoint_interval=interval_steps, lr=lr)
+    return Setup(tiny_lm_config(), generate_tiny_lm(), english_corpus(corpus_bytes, seed),
+                 hashlib.sha256(b"sprint/training/tolerance/%d" % seed).digest(), hyper)
+
+
+def runners() -> list[Runner]:
+    """Every (device, precision) a host may train or verify with here."""
+    out = [("cpu", "fp32"), ("cpu", "bf16")]
+    if torch.cuda.is_available():
+        out += [("cuda", "fp32"), ("cuda", "bf16")]
+    return out
+
+
+def reference_states(s: Setup, intervals: int) -> list[tuple[bytes, bytes]]:
+    """Start state of intervals 0..intervals (index k = the state before interval k), fp32 CPU."""
+    model, opt = fresh_state(s.config, s.base_weights, s.hyper)
+    states = [(s.base_weights, b"")]
+    for k in range(intervals):
+        train_interval(model, opt, s.data, s.data_seed, s.hyper, k)
+        states.append((weights_bytes(model), optim_bytes(model, opt)))
+    return states
+
+
+def end_weights(s: Setup, start: tuple[bytes, bytes], k: int, runner: Runner, threads: int,
+                cheat: Cheat | None = None) -> Reexecuted:
+    """Interval k's end weights (with ``.optim``) from ``start`` on ``runner`` with ``threads`` CPU threads."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        model, opt = load_state(s.config, *start, s.hyper, runner[0])
+        train_interval(model, opt, s.data, s.data_seed, s.hyper, k, runner[1], cheat)
+        return Reexecuted(weights_bytes(model), optim_bytes(model, opt))
+    finally:
+        torch.set_num_threads(before)
+
+
+def measure(s: Setup, intervals: int, cheats=CHEATS, prover_threads: int = 1, verifier_threads: int = 2) -> dict:
+    """{"honest": {"prover:verifier": [ppm per interval]}, "cheat": {mode: [ppm]}} (fp32 CPU verifier
+    for the cheats; honest pairs over every runner)."""
+    states = reference_states(s, intervals)
+    honest: dict[str, list[int]] = {}
+    cheat: dict[str, list[int]] = {mode: [] for mode in cheats}
+    for k in range(intervals):
+        start = states[k]
+        prover = {r: end_weights(s, start, k, r, prover_threads) for r in runners()}
+        verifier = {r: end_weights(s, start, k, r, verifier_threads) for r in runners()}
+        for p, pw in prover.items():
+            for v, vw in verifier.items():
+                honest.setdefault(f"{':'.join(p)}>{':'.join(v)}", []).append(distance_ppm(start[0], vw, pw))
+        for mode in cheats:
+            claimed = end_weights(s, start, k, ("cpu", "fp32"), prover_threads, Cheat(mode))
+            cheat[mode].append(distance_ppm(start[0], verifier[("cpu", "fp32")], claimed))
+    return {"honest": honest, "cheat": cheat}
+
+
+def summary(result: dict, tolerance_ppm: int = DEFAULT_TOLERANCE_PPM) -> dict:
+    """Largest honest, smallest cheat distance, false positives and per-check detection per cheat."""
+    honest_max = max(max(v) for v in result["honest"].values())
+    cheat_min = min(min(v) for v in result["cheat"].values())
+    flagged = sum(d > tolerance_ppm for v in result["honest"].values() for d in v)
+    checks = sum(len(v) for v in result["honest"].values())
+    detection = {m: sum(d > tolerance_ppm for d in v) / len(v) for m, v in result["cheat"].items()}
+    return {"honest_max": honest_max, "cheat_min": cheat_min, "ratio": cheat_min / max(honest_max, 1),
+            "false_positives": flagged, "honest_checks": checks, "detection": detection}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--intervals", type=int, default=24)
+    parser.add_argument("--interval-steps", type=int, default=8)
+    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    args = parser.parse_args()
+    for seed in range(args.seeds):
+        s = fine_tune_setup(seed, args.interval_steps, args.intervals, args.lr)
+        result = measure(s, args.intervals)
+        for name, values in {**result["honest"], **result["cheat"]}.items():
+            print(f"seed {seed} {name:24s} min {min(values):>9,} max {max(values):>9,}  {values}")
+        print(summary(result))
+
+
+if __name__ == "__main__":
+    main()
