@@ -28,6 +28,7 @@ from chain.modules.gov.errors import (
 from chain.modules.gov.expected_keepers import GovDeps
 from chain.modules.bank.keys import module_address
 from chain.msgfields import parse_address, parse_coin
+from chain.store.cache import CacheStore
 
 MAX_CHANGES = 64
 MAX_PARAMS_JSON = 16_384
@@ -101,15 +102,30 @@ def check_vault_spend(deps: GovDeps, store, proposal) -> tuple[bytes, str, int]:
     return recipient, denom, amount
 
 
-def check(deps: GovDeps, store, proposal) -> None:
-    """Submission checks of the proposal's content (any TxError refuses the submission)."""
+def _submit_grant(ctx: Context, deps: GovDeps, proposal: Proposal) -> int:
+    """Submit the proposal's training job, budget from the training fund (TxError when refused)."""
+    grant = type(proposal.training_grant)()
+    grant.CopyFrom(proposal.training_grant)
+    denom = deps.training_grant.fee_denom(ctx.store)
+    held = deps.bank.balance(ctx.store, module_address(keys.TRAINING_FUND_MODULE), denom)
+    if grant.budget > held:
+        raise ErrVaultInsufficient(f"training grant budget {grant.budget}{denom} is above the training fund "
+                                   f"balance {held}{denom}; propose at most {held}{denom}")
+    return deps.training_grant.submit(ctx, grant)
+
+
+def check(ctx: Context, deps: GovDeps, proposal) -> None:
+    """Submission checks of the proposal's content (any TxError refuses the submission). A training
+    grant is checked by submitting its job on a branch of the store that is then dropped: the same
+    rules as at enactment, against today's state."""
     if proposal.type == PROPOSAL_TYPE_PARAM_CHANGE:
-        new_params(deps, store, proposal.param_change)
+        new_params(deps, ctx.store, proposal.param_change)
     elif proposal.type == PROPOSAL_TYPE_VAULT_SPEND:
-        check_vault_spend(deps, store, proposal)
+        check_vault_spend(deps, ctx.store, proposal)
     elif proposal.type == PROPOSAL_TYPE_TRAINING_GRANT and deps.training_grant is not None:
         if not proposal.HasField("training_grant"):
             raise ErrInvalidProposalContent("training grant: the MsgSubmitTrainingJob body is required")
+        _submit_grant(ctx.with_store(CacheStore(ctx.store)), deps, proposal)
     else:
         names = ", ".join(TYPE_NAMES[t] for t in sorted(TYPE_NAMES) if t != PROPOSAL_TYPE_TRAINING_GRANT
                           or deps.training_grant is not None)
@@ -126,9 +142,7 @@ def enact(ctx: Context, deps: GovDeps, proposal: Proposal) -> None:
         recipient, denom, amount = check_vault_spend(deps, ctx.store, proposal)
         deps.bank.send_from_module(ctx, keys.VAULT_MODULE, recipient, [(denom, amount)])
     elif proposal.type == PROPOSAL_TYPE_TRAINING_GRANT and deps.training_grant is not None:
-        grant = type(proposal.training_grant)()
-        grant.CopyFrom(proposal.training_grant)
-        proposal.training_job_id = deps.training_grant(ctx, grant)
+        proposal.training_job_id = _submit_grant(ctx, deps, proposal)
     else:
         raise ErrInvalidRequest(f"proposal type {proposal.type} cannot be enacted")
 

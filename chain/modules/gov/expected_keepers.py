@@ -51,9 +51,14 @@ def param_space(module: str, keeper) -> ParamSpace:
     return ParamSpace(get=keeper.get_params, set=keeper.set_params, validate=validate)
 
 
-# (ctx, MsgSubmitTrainingJob) -> job id: submits a training job whose budget the "training_fund"
-# module account pays (the training module's submit_from_module). None: training grants are off.
-TrainingGrant = Callable
+@dataclass(frozen=True)
+class TrainingGrant:
+    """The training module's hook for training-fund grants (wired in the registry)."""
+
+    # (ctx, MsgSubmitTrainingJob) -> job id: queue the job with its budget paid by the "training_fund"
+    # module account (the training module's submit_from_module), or raise TxError.
+    submit: Callable
+    fee_denom: Callable  # (store) -> the denom of training budgets
 
 
 @dataclass(frozen=True)
@@ -63,4 +68,4 @@ class GovDeps:
     staking: StakingView
     reputation: ReputationScores
     spaces: dict[str, ParamSpace] = field(default_factory=dict)  # module name -> its params
-    training_grant: TrainingGrant | None = None
+    training_grant: TrainingGrant | None = None  # None: training grants are not accepted

@@ -94,7 +94,7 @@ class MsgServer:
         for name in ("param_change", "vault_spend", "training_grant"):
             if msg.HasField(name):
                 getattr(proposal, name).CopyFrom(getattr(msg, name))
-        content.check(self.deps, store, proposal)
+        content.check(ctx, self.deps, proposal)
         if gov.active_count(store) >= params.max_active_proposals:
             raise ErrTooManyProposals(f"{params.max_active_proposals} proposals are already in flight "
                                       "(max_active_proposals); wait for one to end")
