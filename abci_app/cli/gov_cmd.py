@@ -1,9 +1,8 @@
-"""`sprintd tx gov submit-proposal param-change|vault-spend`, `tx gov deposit ID AMOUNT`,
+"""`sprintd tx gov submit-proposal param-change|vault-spend|training-grant`, `tx gov deposit ID AMOUNT`,
 `tx gov vote ID yes|no|abstain|veto`, and `sprintd q gov proposals|proposal ID|tally ID|votes ID|params`.
 
-Inputs are checked locally first (module names, field names, addresses, amounts, vote options):
-one sentence with the fix. Training-fund grants are not offered until the training module exposes
-its hook (docs/governance.md)."""
+Inputs are checked locally first (module names, field names, addresses, amounts, vote options, a
+training job against the chain's training params and its base model): one sentence with the fix."""
 
 from __future__ import annotations
 
@@ -36,7 +35,7 @@ def gov_tx() -> None:
 
 @click.group("submit-proposal")
 def submit_group() -> None:
-    """Submit a proposal: param-change or vault-spend (with its deposit)."""
+    """Submit a proposal: param-change, vault-spend or training-grant (with its deposit)."""
 
 
 gov_tx.add_command(submit_group)
@@ -119,6 +118,50 @@ def vault_spend_cmd(ctx, recipient: str, amount: str, title: str, summary: str, 
     value = parse_amount(deposit, "--deposit")
     return lambda signer: [_proposal_msg(signer, PROPOSAL_TYPE_VAULT_SPEND, title or "community vault spend",
                                          summary, value, vault_spend=spend)]
+
+
+@tx_command(submit_group, "training-grant", from_help=FROM_HELP)
+@click.option("--model", required=True, help="Registered base model (see `sprintd q inference models`).")
+@click.option("--dataset-file", required=True, type=click.Path(dir_okay=False), help="Training text (bytes = tokens).")
+@click.option("--steps", type=int, required=True, help="Total optimizer steps.")
+@click.option("--batch-size", type=int, required=True)
+@click.option("--lr", required=True, help="AdamW learning rate, e.g. 3e-4.")
+@click.option("--output-model", required=True, help="Name the trained model is registered under (owned by --from).")
+@click.option("--budget", required=True, metavar="AMOUNTusprint", help="Budget the training fund pays (>= the cost).")
+@click.option("--seq-len", type=int, default=None, help="Tokens per row [default: min(64, model max_seq_len)].")
+@click.option("--checkpoint-interval", type=int, default=None, help="Steps per interval [default: the chain's].")
+@click.option("--beta1", default="0.9", show_default=True)
+@click.option("--beta2", default="0.999", show_default=True)
+@click.option("--eps", default="1e-8", show_default=True)
+@click.option("--weight-decay", default="0.01", show_default=True)
+@_common
+def training_grant_cmd(ctx, model, dataset_file, steps, batch_size, lr, output_model, budget, seq_len,
+                       checkpoint_interval, beta1, beta2, eps, weight_decay, title, summary, deposit):
+    """Propose a training job paid from the training fund; the dataset is put on the node's blob service."""
+    from sprint.gov.v1.gov_pb2 import PROPOSAL_TYPE_TRAINING_GRANT
+
+    from abci_app.blobs.store import DEFAULT_MAX_BLOB_BYTES, sha256_hex
+    from abci_app.cli.blobs_cmd import signed_put
+    from abci_app.cli.training_cmd import _ensure_dataset, submit_message
+    from abci_app.cli.training_input import JobInput, parse_nano, read_dataset
+
+    fee, value = parse_amount(budget, "--budget"), parse_amount(deposit, "--deposit")
+    job = JobInput(model, output_model, 0, steps, batch_size, seq_len, checkpoint_interval, parse_nano(lr, "--lr"),
+                   parse_nano(beta1, "--beta1"), parse_nano(beta2, "--beta2"), parse_nano(eps, "--eps"),
+                   parse_nano(weight_decay, "--weight-decay"), 0, 0, 0)
+    data = read_dataset(dataset_file, DEFAULT_MAX_BLOB_BYTES)
+    job.dataset_size, sha256 = len(data), sha256_hex(data)
+    node = ctx.node_address()
+
+    def messages_for(signer: str):
+        with ctx.client(node) as client:
+            body = submit_message(client, signer, job, sha256, fee)
+        _ensure_dataset(node, data, sha256,
+                        lambda blob: signed_put(node, blob, ctx.from_key, ctx.home, ctx.keyring_backend, ctx.chain_id))
+        return [_proposal_msg(signer, PROPOSAL_TYPE_TRAINING_GRANT, title or f"training grant: {output_model}",
+                              summary, value, training_grant=body)]
+
+    return messages_for
 
 
 def parse_id(text: str) -> int:
