@@ -14,7 +14,7 @@ fp32, on CPU and on GPU. The key part of every attention bias is the extreme cas
 gradient is exactly zero (softmax ignores a constant added to a row of scores), so all its movement
 is noise. Unweighted, these elements made an honest bf16 prover 3-10% away from an fp32 verifier,
 as far as a stale-gradient cheat. Weighted by ``v`` they count as much as they matter to the loss:
-honest pairs measure <= ~1.4% and every cheat >= ~5% (tolerance.py has the numbers).
+honest pairs measure <= ~1.9% and every cheat >= ~2.9% (tolerance.py has the numbers).
 
 So that nothing hides in low-``v`` elements, every claimed weight must be finite and lie within
 ``4 * max_i |w_hat_i - w_start_i|`` of the re-execution (an honest run's elements differ by at most
