@@ -18,6 +18,8 @@ from sprint.inference.v1 import inference_pb2 as ipb
 from sprint.training.v1 import training_pb2 as tpb
 
 ACTIVE = (tpb.TRAINING_JOB_STATUS_TRAINING, tpb.TRAINING_JOB_STATUS_VERIFYING)
+# Segments that no longer count: the job resumed before them (after a fault or fraud).
+DEAD = (tpb.SEGMENT_STATUS_VOIDED, tpb.SEGMENT_STATUS_FRAUD)
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ def segment_bounds(job, ips: int, segment: int) -> tuple[int, int]:
 
 
 def live_segments(job) -> list:
-    """The job's segments that still count (not VOIDED), by index."""
-    return sorted((s for s in job.segments_log if s.status != tpb.SEGMENT_STATUS_VOIDED), key=lambda s: s.index)
+    """The job's segments that still count (neither VOIDED nor FRAUD), by index."""
+    return sorted((s for s in job.segments_log if s.status not in DEAD), key=lambda s: s.index)
 
 
 def segment_of(job, index: int):
@@ -46,12 +48,11 @@ def segment_of(job, index: int):
 
 
 def next_segment(job, ips: int) -> int | None:
-    """The index of the segment the current prover must commit next, or None when every segment is
-    committed (or the job is not TRAINING)."""
+    """The index of the segment the current prover must commit next (the chain expects the number
+    of live segments), or None when every segment is committed (or the job is not TRAINING)."""
     if job.status != tpb.TRAINING_JOB_STATUS_TRAINING or ips <= 0:
         return None
-    live = live_segments(job)
-    nxt = max(live[-1].index + 1 if live else 0, job.resume_interval // ips)
+    nxt = len(live_segments(job))
     return nxt if nxt * ips < job.intervals else None
 
 

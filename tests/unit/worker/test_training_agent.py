@@ -56,6 +56,9 @@ def test_next_segment_follows_the_live_log_and_the_resume_point():
     assert plan.next_segment(job(segments=[seg(0), seg(1), seg(2)]), IPS) is None  # all committed
     voided = job(segments=[seg(0), seg(1, S.SEGMENT_STATUS_VOIDED, host=OTHER)], resume=4)
     assert plan.next_segment(voided, IPS) == 1  # re-assigned after segment 0 passed
+    fraud = job(segments=[seg(0, S.SEGMENT_STATUS_FRAUD, host=OTHER), seg(1, S.SEGMENT_STATUS_VOIDED, host=OTHER)])
+    assert plan.next_segment(fraud, IPS) == 0  # caught cheating in segment 0: start again from the base
+    assert plan.start_of_segment(fraud, IPS, 0, "base") == plan.StateRef(-1, "base", "")
     assert plan.next_segment(job(status=V, segments=[seg(0)]), IPS) is None
 
 
