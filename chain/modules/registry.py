@@ -3,9 +3,10 @@
 queries and end block all iterate the same ordered list.
 
 Order: MODULES is the genesis order (a module's genesis may read the state of the ones before
-it: sprint reads the hosts). END_BLOCK_ORDER is the end-of-block order: staking releases, hosts lift
-bans, sprint settles weights, inference draws, expires and settles, rewards runs last (after every
-module that accrues or settles)."""
+it: sprint reads the hosts; training re-locks its jobs' collateral with staking). END_BLOCK_ORDER is
+the end-of-block order: staking releases, hosts lift bans, sprint settles weights, inference draws,
+expires and settles, training handles deadlines, verification, completion and scheduling, rewards
+runs last (after every module that accrues or settles)."""
 
 from __future__ import annotations
 
@@ -38,13 +39,16 @@ from chain.modules.staking.keeper import StakingKeeper
 from chain.modules.staking.module import StakingModule
 from chain.modules.stakingview.expected_keepers import StakingViewDeps
 from chain.modules.stakingview.module import StakingViewModule
+from chain.modules.training.expected_keepers import TrainingDeps
+from chain.modules.training.keeper import TrainingKeeper
+from chain.modules.training.module import TrainingModule
 from chain.query import QueryRouter
 from chain.tx.router import Router
 
 # gov runs first: a change enacted at height H governs every other module's end block of H.
 # GOV_PARAM_MODULES: the modules whose params a gov param-change proposal may set (validate_params).
 GOV_PARAM_MODULES = ("auth", "staking", "sprint", "inference", "reputation", "rewards", "gov")
-END_BLOCK_ORDER = ("gov", "staking", "hosts", "sprint", "inference", "rewards")
+END_BLOCK_ORDER = ("gov", "staking", "hosts", "sprint", "inference", "training", "rewards")
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class Keepers:
     rewards: RewardsKeeper
     reputation: ReputationKeeper
     gov: GovKeeper
+    training: TrainingKeeper
 
 
 def build_keepers() -> Keepers:
@@ -72,7 +77,7 @@ def build_keepers() -> Keepers:
     reputation = ReputationKeeper(staking, hosts)
     return Keepers(auth=auth, bank=bank, hosts=hosts, staking=staking, sprint=SprintKeeper(),
                    inference=InferenceKeeper(), rewards=RewardsKeeper(bank, hosts, reputation),
-                   reputation=reputation, gov=GovKeeper())
+                   reputation=reputation, gov=GovKeeper(), training=TrainingKeeper())
 
 
 def build_modules(k: Keepers) -> list[AppModule]:
@@ -86,6 +91,9 @@ def build_modules(k: Keepers) -> list[AppModule]:
         InferenceModule(InferenceDeps(inference=k.inference, bank=k.bank, hosts=k.hosts, staking=k.staking,
                                       sprint=k.sprint, reputation=k.reputation, rewards=k.rewards)),
         ReputationModule(k.reputation),
+        TrainingModule(TrainingDeps(training=k.training, bank=k.bank, hosts=k.hosts, staking=k.staking,
+                                    sprint=k.sprint, reputation=k.reputation, rewards=k.rewards,
+                                    inference=k.inference)),
         RewardsModule(RewardsDeps(rewards=k.rewards, bank=k.bank, sprint=k.sprint, reputation=k.reputation,
                                   inference=k.inference)),
         StakingViewModule(StakingViewDeps(hosts=k.hosts, staking=k.staking, sprint=k.sprint)),

@@ -14,8 +14,9 @@ from tests.helpers.verification import VerifyNet
 APP_META_PREFIX = meta.HEIGHT_KEY[:1]  # 0x00: height, app hash, chain id, tx index (chain/store/meta.py)
 # App hash at the end of the multi-module run below, computed before the AppModule refactor (commit
 # 0de5b4f): a key layout or write-order change shows up here. Change it only with a new vector and
-# the reason in the commit message.
-MULTI_MODULE_RUN_APP_HASH = (12, "642cc5b6946b7f874cf83c91bc0377318d9d0caa8958c27c4820ceef2ea3ad5e")
+# the reason in the commit message. Training module: its genesis writes two keys (0x80 params, 0x82
+# next job id) and nothing else in this run; without them the hash is still 642cc5b6...ea3ad5e.
+MULTI_MODULE_RUN_APP_HASH = (12, "3354597e8baeb3e7849e903204c01bd2e5dd877d94904722c3987425e82e5559")
 
 
 def _modules():

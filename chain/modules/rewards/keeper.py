@@ -200,6 +200,27 @@ class RewardsKeeper:
                  ("confirmers", str(len(merged))), ("cap", str(old_cap + cap)))
         return epoch
 
+    def penalize_heartbeat(self, ctx: Context, epoch: int, operator: bytes, bps: int) -> int:
+        """A missed training heartbeat (docs/training.md §9, Delta_hb): withhold `bps` more of what
+        `operator` is released for `epoch` (the next unsettled epoch if it settled), applied at
+        settlement and burned like other withheld rewards. Returns the epoch recorded."""
+        epoch = self.open_epoch(ctx.store, epoch)
+        key = keys.heartbeat_key(epoch, operator)
+        total = int.from_bytes(ctx.store.get(key) or b"", "big") + bps
+        ctx.store.set(key, min(total, BPS).to_bytes(4, "big"))
+        ctx.emit("rewards_heartbeat_penalty", ("epoch", str(epoch)), ("host", encode_address(operator)),
+                 ("bps", str(min(total, BPS))))
+        return epoch
+
+    def _heartbeat_cut(self, store, epoch: int, operator: bytes, released: int) -> int:
+        """The part of `released` withheld for missed heartbeats (the record is deleted)."""
+        key = keys.heartbeat_key(epoch, operator)
+        raw = store.get(key)
+        if raw is None:
+            return 0
+        store.delete(key)
+        return released * int.from_bytes(raw, "big") // BPS
+
     # --- per block -------------------------------------------------------------------------------
 
     def end_block(self, ctx: Context, keepers: EndBlockSources) -> None:
@@ -269,6 +290,8 @@ class RewardsKeeper:
             outcome, burned = self._settle_host(ctx, params, epoch, operator, outcomes.get(operator, {}), bounty_bps)
             burn += burned
             written.append(outcome)
+        for key in [key for key, _ in store.iterate(keys.epoch_prefix(keys.HEARTBEAT_PREFIX, epoch))]:
+            store.delete(key)  # penalties of hosts with nothing to release this epoch
         if burn:
             self.bank.burn_from_module(ctx, keys.MODULE_NAME, [(params.denom, burn)])
         store.set(keys.settled_key(epoch), b"\x01")
@@ -329,7 +352,8 @@ class RewardsKeeper:
             burned = total - self._pay_bounty(ctx, params, epoch, operator, total, claim, bounty_bps)
             ctx.emit("rewards_forfeited", ("epoch", str(epoch)), ("host", host), ("amount", str(total)))
         else:
-            result.released = release_amount(total, outcome)
+            released = release_amount(total, outcome)
+            result.released = released - self._heartbeat_cut(store, epoch, operator, released)
             result.withheld = burned = total - result.released
             if result.released:
                 self.bank.send_from_module(ctx, keys.MODULE_NAME, operator, [(params.denom, result.released)])

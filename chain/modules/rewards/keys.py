@@ -15,6 +15,9 @@ OUTCOME_PREFIX = b"\x73"  # 0x73 | epoch | operator | value: sprint.rewards.v1.H
 BOUNTY_PREFIX = b"\x74"  # 0x74 | epoch | executor | value: be64(cap) || confirmers (20 bytes each, sorted)
 SETTLED_PREFIX = b"\x75"  # 0x75 | epoch | value: b"\x01" once the epoch is settled
 LAST_OUTCOME_PREFIX = b"\x76"  # 0x76 | operator | value: be64(epoch of its latest HostOutcome)
+# 0x77 | epoch | operator | value: be32(basis points of the epoch's release withheld for missed
+# training heartbeats, Delta_hb per miss, capped at 10^4 when applied)
+HEARTBEAT_PREFIX = b"\x77"
 
 ADDRESS_BYTES = 20
 
@@ -67,7 +70,11 @@ def decode_bounty(raw: bytes) -> tuple[int, list[bytes]]:
 
 
 PREFIXES = (PARAMS_KEY, POOL_PREFIX, ACCRUAL_PREFIX, OUTCOME_PREFIX, BOUNTY_PREFIX, SETTLED_PREFIX,
-            LAST_OUTCOME_PREFIX)
+            LAST_OUTCOME_PREFIX, HEARTBEAT_PREFIX)
+
+
+def heartbeat_key(epoch: int, operator: bytes) -> bytes:
+    return HEARTBEAT_PREFIX + be64(epoch) + operator
 
 
 def after(prefix: bytes, key: bytes) -> bytes:

@@ -130,12 +130,35 @@ class StakingKeeper:
         return min(total, self.bonded(store, operator))
 
     def unlocked(self, store, operator: bytes, height: int) -> int:
-        """Bonded amount that may be unstaked at `height`."""
-        return self.bonded(store, operator) - self.locked(store, operator, height)
+        """Bonded amount that may be unstaked at `height`: the bond minus the still-locked stake and
+        minus the collateral locked by training jobs (never below 0)."""
+        free = self.bonded(store, operator) - self.locked(store, operator, height)
+        return max(0, free - self.job_collateral(store, operator))
+
+    # ------------------------------------------------------------------ training job collateral
+
+    def lock_job_collateral(self, store, operator: bytes, job_id: int, amount: int) -> None:
+        """Lock `amount` of the operator's bond as training job `job_id`'s collateral until
+        release_job_collateral (docs/training.md §11); it cannot be unstaked meanwhile."""
+        if amount > 0:
+            store.set(keys.job_collateral_key(operator, job_id), str(amount).encode())
+
+    def release_job_collateral(self, store, operator: bytes, job_id: int) -> int:
+        """Release job `job_id`'s collateral; returns the amount that was locked (0 when none)."""
+        key = keys.job_collateral_key(operator, job_id)
+        raw = store.get(key)
+        store.delete(key)
+        return int(raw) if raw else 0
+
+    def job_collateral(self, store, operator: bytes) -> int:
+        """Collateral the operator's training jobs hold locked (capped at its bond: a slash may
+        have burnt part of it)."""
+        total = sum(int(raw) for _, raw in store.iterate(keys.job_collateral_prefix(operator)))
+        return min(total, self.bonded(store, operator))
 
     def _unlock_height_for(self, store, operator: bytes, height: int, amount: int) -> int:
-        """First height at which `amount` (<= bonded) is unlocked."""
-        free = self.unlocked(store, operator, height)
+        """First height at which `amount` (<= bonded) is out of the stake locks."""
+        free = self.bonded(store, operator) - self.locked(store, operator, height)
         for unlock, locked in self.locks(store, operator):
             if unlock <= height:
                 continue
@@ -192,6 +215,12 @@ class StakingKeeper:
             raise ErrInvalidRequest(
                 f"cannot unstake {amount}{params.bond_denom}: only {bonded}{params.bond_denom} is bonded")
         free = self.unlocked(ctx.store, operator, ctx.block.height)
+        jobs = self.job_collateral(ctx.store, operator)
+        if amount > free and jobs and amount <= bonded - self.locked(ctx.store, operator, ctx.block.height):
+            raise ErrInvalidRequest(
+                f"cannot unstake {amount}{params.bond_denom}: only {free}{params.bond_denom} of the "
+                f"{bonded}{params.bond_denom} bonded is free; {jobs}{params.bond_denom} is locked as "
+                f"collateral of training jobs until they finish")
         if amount > free:
             unlock = self._unlock_height_for(ctx.store, operator, ctx.block.height, amount)
             raise ErrInvalidRequest(

@@ -16,6 +16,9 @@ UNBONDING_BY_OPERATOR_PREFIX = b"\x43"
 LOCK_QUEUE_PREFIX = b"\x44"
 # key: 0x45 | operator(20) | unlock height (8, big-endian) | value: b"\x01" (per-operator index)
 LOCK_BY_OPERATOR_PREFIX = b"\x45"
+# key: 0x46 | operator(20) | job id (8, big-endian) | value: amount, decimal ASCII (collateral a
+# training job holds locked until it finishes; it cannot be unstaked, docs/training.md §11)
+JOB_COLLATERAL_PREFIX = b"\x46"
 
 HEIGHT_BYTES = 8
 
@@ -51,7 +54,15 @@ def lock_index_key(operator: bytes, unlock_height: int) -> bytes:
 
 
 PREFIXES = (PARAMS_KEY, BOND_PREFIX, UNBONDING_QUEUE_PREFIX, UNBONDING_BY_OPERATOR_PREFIX, LOCK_QUEUE_PREFIX,
-            LOCK_BY_OPERATOR_PREFIX)
+            LOCK_BY_OPERATOR_PREFIX, JOB_COLLATERAL_PREFIX)
+
+
+def job_collateral_prefix(operator: bytes) -> bytes:
+    return JOB_COLLATERAL_PREFIX + operator
+
+
+def job_collateral_key(operator: bytes, job_id: int) -> bytes:
+    return job_collateral_prefix(operator) + job_id.to_bytes(8, "big")
 
 
 def split_bond_key(key: bytes) -> bytes:
