@@ -13,15 +13,15 @@ from sprint.inference.v1 import inference_pb2 as ipb
 from sprint.training.v1 import training_pb2 as tpb
 
 from chain.modules.training import merkle
-from chain.modules.training.params import default_params
 from genesis.tiny_lm import INIT_SEED, TINY_LM, generate_tiny_lm
 from worker.agent import training_plan as plan
 from worker.agent.training_compute import TrainingCompute, leaf
 from worker.agent.training_options import TRAINING_CHEATS
 from worker.agent.training_store import TrainingStore
+from worker.training.tolerance import DEFAULT_TOLERANCE_PPM
 
 IPS = 2
-TOLERANCE = default_params().default_tolerance_ppm
+TOLERANCE = DEFAULT_TOLERANCE_PPM  # the worker library's calibrated tolerance
 BASE = generate_tiny_lm(INIT_SEED)
 DATA = b"".join(b"The host trains the model %d times before the deadline. " % i for i in range(120))
 
