@@ -10,6 +10,7 @@ from abci_app.cli import (
     gov_cmd,
     hosts_cmd,
     inference_cmd,
+    mint_cmd,
     reputation_cmd,
     rewards_cmd,
     sprint_cmd,
@@ -36,7 +37,7 @@ for command in (init, start, devnet, testnet, keys, tx, query, replay, chain_reg
     cli.add_command(command)
 # Each chain module's commands: register(cli, tx, query) attaches its `tx`/`q` groups.
 for module in (bank_cmd, sprint_cmd, staking_cmd, hosts_cmd, inference_cmd, training_cmd, reputation_cmd, rewards_cmd,
-               blobs_cmd, gov_cmd):
+               blobs_cmd, gov_cmd, mint_cmd):
     module.register(cli, tx, query)
 
 

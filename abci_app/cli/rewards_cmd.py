@@ -1,4 +1,5 @@
-"""`sprintd q rewards pending ADDR`: a host's unreleased rewards by epoch and its last settlement."""
+"""`sprintd q rewards pending ADDR`: a host's unreleased rewards by epoch and its last settlement;
+`q rewards vault`: the community vault's balance."""
 
 from __future__ import annotations
 
@@ -41,6 +42,16 @@ def rewards_pending_cmd(client, address: str):
     if resp.HasField("last_outcome"):
         data["last_outcome"] = proto_dict(resp.last_outcome)
     return data, _pending_lines(resp)
+
+
+@query_command(rewards_query, "vault")
+def rewards_vault_cmd(client):
+    """The community vault: the (1 - q) share of gas fees, spent only by governance proposals."""
+    from sprint.rewards.v1 import query_pb2
+
+    resp = call_query(client, "Vault", query_pb2.QueryVaultRequest())
+    data = {"address": resp.address, "denom": resp.denom, "balance": str(resp.balance)}
+    return data, [f"community vault {resp.address}: {resp.balance}{resp.denom}"]
 
 
 def register(cli: click.Group, tx_group: click.Group, query_group: click.Group) -> None:

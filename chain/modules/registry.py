@@ -26,6 +26,9 @@ from chain.modules.hosts.module import HostsModule
 from chain.modules.inference.expected_keepers import InferenceDeps
 from chain.modules.inference.keeper import InferenceKeeper
 from chain.modules.inference.module import InferenceModule
+from chain.modules.mint.expected_keepers import MintDeps
+from chain.modules.mint.keeper import MintKeeper
+from chain.modules.mint.module import MintModule
 from chain.modules.module import AppModule
 from chain.modules.reputation.keeper import ReputationKeeper, ReputationLevels
 from chain.modules.reputation.module import ReputationModule
@@ -47,8 +50,8 @@ from chain.tx.router import Router
 
 # gov runs first: a change enacted at height H governs every other module's end block of H.
 # GOV_PARAM_MODULES: the modules whose params a gov param-change proposal may set (validate_params).
-GOV_PARAM_MODULES = ("auth", "staking", "sprint", "inference", "reputation", "rewards", "gov")
-END_BLOCK_ORDER = ("gov", "staking", "hosts", "sprint", "inference", "training", "rewards")
+GOV_PARAM_MODULES = ("auth", "staking", "sprint", "inference", "reputation", "rewards", "gov", "mint")
+END_BLOCK_ORDER = ("gov", "staking", "hosts", "sprint", "inference", "training", "mint", "rewards")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Keepers:
     rewards: RewardsKeeper
     reputation: ReputationKeeper
     gov: GovKeeper
+    mint: MintKeeper
     training: TrainingKeeper
 
 
@@ -75,9 +79,10 @@ def build_keepers() -> Keepers:
     bank, hosts = BankKeeper(auth), HostsKeeper()
     staking = StakingKeeper(bank, ReputationLevels())
     reputation = ReputationKeeper(staking, hosts)
-    return Keepers(auth=auth, bank=bank, hosts=hosts, staking=staking, sprint=SprintKeeper(),
+    sprint = SprintKeeper()
+    return Keepers(auth=auth, bank=bank, hosts=hosts, staking=staking, sprint=sprint,
                    inference=InferenceKeeper(), rewards=RewardsKeeper(bank, hosts, reputation),
-                   reputation=reputation, gov=GovKeeper(), training=TrainingKeeper())
+                   reputation=reputation, gov=GovKeeper(), mint=MintKeeper(bank, sprint), training=TrainingKeeper())
 
 
 def build_modules(k: Keepers) -> list[AppModule]:
@@ -95,7 +100,9 @@ def build_modules(k: Keepers) -> list[AppModule]:
                                     sprint=k.sprint, reputation=k.reputation, rewards=k.rewards,
                                     inference=k.inference)),
         RewardsModule(RewardsDeps(rewards=k.rewards, bank=k.bank, sprint=k.sprint, reputation=k.reputation,
-                                  inference=k.inference)),
+                                  inference=k.inference, mint=k.mint)),
+        MintModule(MintDeps(mint=k.mint, bank=k.bank, sprint=k.sprint, reputation=k.reputation, rewards=k.rewards,
+                            inference=k.inference, hosts=k.hosts, training=k.training)),
         StakingViewModule(StakingViewDeps(hosts=k.hosts, staking=k.staking, sprint=k.sprint)),
         GovModule(GovDeps(gov=k.gov, bank=k.bank, staking=k.staking, reputation=k.reputation,
                           spaces={name: param_space(name, getattr(k, name)) for name in GOV_PARAM_MODULES})),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "protocol.md").read_text()
-MODULES = ("auth", "staking", "sprint", "inference", "reputation", "rewards", "training", "gov")
+MODULES = ("auth", "staking", "sprint", "inference", "reputation", "rewards", "training", "gov", "mint")
 PHASES = {"commit_blocks", "reveal_blocks", "sprint_blocks", "proof_blocks", "validation_blocks",
           "settlement_blocks", "gas_costs", "denom"}  # described in words, not by field name
 

@@ -43,6 +43,16 @@ class ScoreTable(Protocol):
     def scores(self, store) -> dict[bytes, int]: ...
 
 
+class MintSource(Protocol):
+    """mint: the issuance of a block (schedule, supply cap, dummy debt) and the fee split q / (1 - q)."""
+
+    def take_block_issuance(self, ctx, rewards_params) -> int: ...
+
+    def block_issuance(self, store, rewards_params, height: int) -> int: ...
+
+    def fee_split(self, store, fees: int) -> tuple[int, int]: ...
+
+
 class ParamsSource(Protocol):
     """inference: its params (bounty_bps)."""
 
@@ -68,3 +78,4 @@ class RewardsDeps:
     sprint: EpochSource
     reputation: ScoreTable
     inference: ParamsSource
+    mint: MintSource

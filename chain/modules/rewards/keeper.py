@@ -1,8 +1,10 @@
 """RewardsKeeper: issuance, gas-fee sweep, per-epoch pools and accruals, and epoch settlement.
 
 Everything accrued and not yet released sits in the "rewards" module account. Per block
-(`end_block`, run last): block_reward(h) is minted into "rewards", the fee_collector balance is swept
-in, and the sum is split: proposer_bps to the proposer host's accrual, validator_bps and the rest to
+(`end_block`, run last): the issuance the mint module decides (its schedule: block_reward(h) by
+default) is minted into "rewards", the fee_collector balance is swept, q of it into "rewards" and
+the rest into "community_vault" (mint's fee_split; q = 1 by default), and issuance + q fees is
+split: proposer_bps to the proposer host's accrual, validator_bps and the rest to
 the epoch's validator and executor pools (an unknown proposer's share joins the executor pool).
 At settlement (`settle_epoch`) the pools are shared out, then every host's accruals are released,
 withheld (missed work or duties) or forfeited (caught); whatever is not paid out is burned, so the
@@ -22,11 +24,12 @@ from sprint.rewards.v1.rewards_pb2 import Accrual, EpochPool, HostOutcome, Param
 from chain.context import Context
 from chain.modules.bank.keys import FEE_COLLECTOR, module_address
 from chain.modules.rewards import keys
-from chain.modules.rewards.expected_keepers import BankKeeper, HostsKeeper, ScoreTable, SettlementSources
+from chain.modules.rewards.expected_keepers import BankKeeper, HostsKeeper, MintSource, ScoreTable, SettlementSources
 from chain.modules.rewards.params import BPS, block_reward, default_params
 from chain.modules.sprint.epochs import bounds, epoch_number
 from chain.tx.crypto import encode_address
 
+VAULT_MODULE = "community_vault"  # (1 - q) of gas fees; only governance spends it
 ACCRUAL_FIELDS = ("proposer_rewards", "executor_fees", "validator_fees", "bounty", "executor_pool_share",
                   "validator_pool_share")
 DEFAULT_BOUNTY_BPS = 5000
@@ -66,6 +69,7 @@ class EndBlockSources(Protocol):
     sprint: object
     reputation: ScoreTable | None
     inference: object
+    mint: MintSource
 
 
 class RewardsKeeper:
@@ -230,23 +234,28 @@ class RewardsKeeper:
         store, height = ctx.store, ctx.block.height
         sprint_params = keepers.sprint.get_params(store)
         current = epoch_number(sprint_params, height)
-        self.collect_block(ctx, self.open_epoch(store, current))
+        self.collect_block(ctx, self.open_epoch(store, current), keepers.mint)
         if height == bounds(sprint_params, current).end and not self.is_settled(store, current):
             sources = SettlementSources(reputation=keepers.reputation, inference=keepers.inference)
             self.settle_epoch(ctx, sources, current, {})
 
-    def collect_block(self, ctx: Context, epoch: int) -> None:
-        """Mint block_reward into "rewards", sweep fee_collector's denom balance, split into the
-        proposer's accrual and `epoch`'s pools."""
+    def collect_block(self, ctx: Context, epoch: int, mint: MintSource | None = None) -> None:
+        """Mint the block's issuance into "rewards" (mint's decision; block_reward without mint),
+        sweep fee_collector's denom balance (q to "rewards", the rest to the community vault), split
+        issuance + q fees into the proposer's accrual and `epoch`'s pools."""
         params = self.get_params(ctx.store)
-        denom, issued = params.denom, block_reward(params, ctx.block.height)
+        denom = params.denom
+        issued = mint.take_block_issuance(ctx, params) if mint is not None else block_reward(params, ctx.block.height)
         if issued:
             self.bank.mint_to_module(ctx, keys.MODULE_NAME, [(denom, issued)])
         fees = self.bank.balance(ctx.store, module_address(FEE_COLLECTOR), denom)
-        if fees:
-            self.bank.send_module_to_module(ctx, FEE_COLLECTOR, keys.MODULE_NAME, [(denom, fees)])
-        total = issued + fees
-        if total == 0:
+        kept, vault = mint.fee_split(ctx.store, fees) if mint is not None else (fees, 0)
+        if kept:
+            self.bank.send_module_to_module(ctx, FEE_COLLECTOR, keys.MODULE_NAME, [(denom, kept)])
+        if vault:
+            self.bank.send_module_to_module(ctx, FEE_COLLECTOR, VAULT_MODULE, [(denom, vault)])
+        total = issued + kept
+        if total == 0 and fees == 0:
             return
         proposer_cut = total * params.proposer_bps // BPS
         validator_cut = total * params.validator_bps // BPS
@@ -260,6 +269,7 @@ class RewardsKeeper:
         pool = self.get_pool(ctx.store, epoch)
         pool.issued += issued
         pool.gas_fees += fees
+        pool.vault_fees += vault
         pool.executor_pool += executor_cut
         pool.validator_pool += validator_cut
         self.set_pool(ctx.store, pool)

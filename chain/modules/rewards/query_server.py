@@ -1,14 +1,16 @@
-"""rewards queries: sprint.rewards.v1.Query/Params, /Pending, /Pool and /Outcomes."""
+"""rewards queries: sprint.rewards.v1.Query/Params, /Pending, /Pool, /Outcomes and /Vault."""
 
 from __future__ import annotations
 
 from sprint.rewards.v1 import query_pb2
 
 from chain.modules.auth.query_server import parse_address
-from chain.modules.rewards.keeper import accrual_total
+from chain.modules.bank.keys import module_address
+from chain.modules.rewards.keeper import VAULT_MODULE, accrual_total
 from chain.modules.sprint.epochs import epoch_number
 from chain.query import QueryMethod, not_found
 from chain.store import meta
+from chain.tx.crypto import encode_address
 
 
 def params(store, keepers, request):
@@ -23,7 +25,7 @@ def pending(store, keepers, request):
     accruals = [a for _, op, a in rewards.all_accruals(store) if op == operator]
     response = query_pb2.QueryPendingResponse(
         accruals=accruals, total=sum(accrual_total(a) for a in accruals),
-        block_reward=rewards.block_reward(rewards.get_params(store), meta.read_height(store) + 1))
+        block_reward=keepers.mint.block_issuance(store, rewards.get_params(store), meta.read_height(store) + 1))
     last = rewards.last_outcome(store, operator)
     if last is not None:
         response.last_outcome.CopyFrom(last)
@@ -46,9 +48,18 @@ def outcomes(store, keepers, request):
     return query_pb2.QueryOutcomesResponse(outcomes=keepers.rewards.outcomes(store, request.epoch))
 
 
+def vault(store, keepers, request):
+    """The community vault's address and balance in the rewards denom."""
+    denom = keepers.rewards.get_params(store).denom
+    address = module_address(VAULT_MODULE)
+    return query_pb2.QueryVaultResponse(address=encode_address(address), denom=denom,
+                                        balance=keepers.bank.balance(store, address, denom))
+
+
 METHODS = [
     QueryMethod("/sprint.rewards.v1.Query/Params", query_pb2.QueryParamsRequest, params),
     QueryMethod("/sprint.rewards.v1.Query/Pending", query_pb2.QueryPendingRequest, pending),
     QueryMethod("/sprint.rewards.v1.Query/Pool", query_pb2.QueryPoolRequest, pool),
     QueryMethod("/sprint.rewards.v1.Query/Outcomes", query_pb2.QueryOutcomesRequest, outcomes),
+    QueryMethod("/sprint.rewards.v1.Query/Vault", query_pb2.QueryVaultRequest, vault),
 ]
