@@ -17,8 +17,9 @@ from chain.modules.auth.keeper import AccountKeeper
 from chain.modules.auth.module import AuthModule
 from chain.modules.bank.keeper import BankKeeper
 from chain.modules.bank.module import BankModule
-from chain.modules.gov.expected_keepers import GovDeps, param_space
+from chain.modules.gov.expected_keepers import GovDeps, TrainingGrant, param_space
 from chain.modules.gov.keeper import GovKeeper
+from chain.modules.gov.keys import TRAINING_FUND_MODULE
 from chain.modules.gov.module import GovModule
 from chain.modules.hosts.expected_keepers import HostsDeps
 from chain.modules.hosts.keeper import HostsKeeper
@@ -45,12 +46,14 @@ from chain.modules.stakingview.module import StakingViewModule
 from chain.modules.training.expected_keepers import TrainingDeps
 from chain.modules.training.keeper import TrainingKeeper
 from chain.modules.training.module import TrainingModule
+from chain.modules.training.msg_server import submit_from_module
 from chain.query import QueryRouter
 from chain.tx.router import Router
 
 # gov runs first: a change enacted at height H governs every other module's end block of H.
 # GOV_PARAM_MODULES: the modules whose params a gov param-change proposal may set (validate_params).
-GOV_PARAM_MODULES = ("auth", "staking", "sprint", "inference", "reputation", "rewards", "gov", "mint")
+GOV_PARAM_MODULES = ("auth", "staking", "sprint", "inference", "reputation", "rewards", "gov", "mint",
+                     "training")
 END_BLOCK_ORDER = ("gov", "staking", "hosts", "sprint", "inference", "training", "mint", "rewards")
 
 
@@ -87,6 +90,8 @@ def build_keepers() -> Keepers:
 
 def build_modules(k: Keepers) -> list[AppModule]:
     """One AppModule per chain module, in genesis order."""
+    training = TrainingDeps(training=k.training, bank=k.bank, hosts=k.hosts, staking=k.staking, sprint=k.sprint,
+                            reputation=k.reputation, rewards=k.rewards, inference=k.inference)
     return [
         AuthModule(k.auth),
         BankModule(k.bank),
@@ -96,17 +101,23 @@ def build_modules(k: Keepers) -> list[AppModule]:
         InferenceModule(InferenceDeps(inference=k.inference, bank=k.bank, hosts=k.hosts, staking=k.staking,
                                       sprint=k.sprint, reputation=k.reputation, rewards=k.rewards)),
         ReputationModule(k.reputation),
-        TrainingModule(TrainingDeps(training=k.training, bank=k.bank, hosts=k.hosts, staking=k.staking,
-                                    sprint=k.sprint, reputation=k.reputation, rewards=k.rewards,
-                                    inference=k.inference)),
+        TrainingModule(training),
         RewardsModule(RewardsDeps(rewards=k.rewards, bank=k.bank, sprint=k.sprint, reputation=k.reputation,
                                   inference=k.inference, mint=k.mint)),
         MintModule(MintDeps(mint=k.mint, bank=k.bank, sprint=k.sprint, reputation=k.reputation, rewards=k.rewards,
                             inference=k.inference, hosts=k.hosts, training=k.training)),
         StakingViewModule(StakingViewDeps(hosts=k.hosts, staking=k.staking, sprint=k.sprint)),
         GovModule(GovDeps(gov=k.gov, bank=k.bank, staking=k.staking, reputation=k.reputation,
-                          spaces={name: param_space(name, getattr(k, name)) for name in GOV_PARAM_MODULES})),
+                          spaces={name: param_space(name, getattr(k, name)) for name in GOV_PARAM_MODULES},
+                          training_grant=training_grant(k, training))),
     ]
+
+
+def training_grant(k: Keepers, training: TrainingDeps) -> TrainingGrant:
+    """Gov's hook for training-fund grants: the training module's submit_from_module, paid by the
+    "training_fund" module account."""
+    return TrainingGrant(submit=lambda ctx, msg: submit_from_module(ctx, training, msg, TRAINING_FUND_MODULE),
+                         fee_denom=lambda store: k.training.get_params(store).fee_denom)
 
 
 class ModuleManager:

@@ -63,10 +63,14 @@ def net():
     return net
 
 
-@pytest.mark.parametrize("kind", [0, PROPOSAL_TYPE_TRAINING_GRANT, 99])
+@pytest.mark.parametrize("kind", [0, 99])
 def test_unknown_proposal_type(net, kind):
     log = refused(net, OUTSIDER, submit_msg(OUTSIDER, kind=kind), 6, text="proposal type")
-    assert "param-change, vault-spend" in log
+    assert "param-change, vault-spend, training-grant" in log
+
+
+def test_training_grant_without_its_job(net):
+    refused(net, OUTSIDER, submit_msg(OUTSIDER, kind=PROPOSAL_TYPE_TRAINING_GRANT), 5, text="body is required")
 
 
 def test_deposit_below_the_minimum_or_in_another_denom(net):
