@@ -191,3 +191,31 @@ def _scripted_run() -> list[bytes]:
 
 def test_two_runs_of_the_same_blocks_give_the_same_app_hashes():
     assert _scripted_run() == _scripted_run()
+
+
+
+def _block_supply_change(block) -> int:
+    """The supply change of DENOM that a block's mint and burn events report."""
+    from chain.context import Event
+    from chain.invariants import minted_minus_burned
+
+    events = [e for r in block.results for e in r.events] + list(block.response.events)
+    return minted_minus_burned([Event(e.type, [(a.key, a.value) for a in e.attributes]) for e in events]).get(DENOM, 0)
+
+
+def test_supply_moves_only_by_mint_and_burn_events_with_the_new_mint_and_sinks():
+    from chain.invariants import check_supply
+
+    net = MintNet(mint={"schedule": "kpi", "min_epoch_mint": "110000", "max_epoch_mint": "550000", "fee_reward_ppm": "400000",
+                        "dummy_max_jobs_per_epoch": "3", "dummy_max_tokens": "4", "dummy_budget_bps": "10000",
+                        **targets()})
+    _, job_id = net.submit(0)
+    net.deliver(job_id)
+    while net.next_height <= net.bounds(2).start + 1:
+        before = net.supply()
+        block = net.submit(net.next_height % 2)[0] if net.next_height % 4 == 0 else net.run()
+        assert net.supply() - before == _block_supply_change(block)
+        check_supply(net.store(), net.keepers.bank)  # sum of balances == supply (vault, dummy_tasks included)
+    record = net.kpis(1)
+    assert record.supply_end - record.supply_start == record.minted - record.burned
+    assert net.keepers.bank.balance(net.store(), VAULT, DENOM) > 0 and record.dummy_jobs == 3
