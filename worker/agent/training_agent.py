@@ -151,7 +151,7 @@ class TrainingAgent:
     # ------------------------------------------------------------------ reveals and votes
 
     def _reveal(self, job, segment, ips: int, height: int) -> None:
-        key = ("reveal", job.id, segment.index)
+        key = ("reveal", job.id, segment.index, segment.host)
         if self.check_lane.busy(key) or self._in_flight(key, height) or self._given_up(key):
             return
         if height >= segment.reveal_deadline:
@@ -159,7 +159,7 @@ class TrainingAgent:
         self.check_lane.submit(key, self.compute.reveal, job, segment, ips)
 
     def _vote(self, job, segment, kind: str, height: int) -> None:
-        key = ("vote", job.id, segment.index, kind)
+        key = ("vote", job.id, segment.index, kind, segment.host)  # a re-assigned index is another segment
         if self.check_lane.busy(key) or self._in_flight(key, height) or self._given_up(key):
             return
         deadline = segment.vote_deadline if kind == "committee" else segment.reverification.deadline_height
@@ -248,8 +248,7 @@ class TrainingAgent:
                 event.set()
                 if not self._training(job_id):
                     del self._cancel[job_id]
-        for key in [k for k in self._ready if k[0] not in active or plan.next_segment(active[k[0]], ips) is None
-                    or plan.next_segment(active[k[0]], ips) > k[1]]:
+        for key in [k for k in self._ready if not self._still_due(active.get(k[0]), k[1], ips)]:
             del self._ready[key]
         for job_id in self.store.job_ids():
             job = active.get(job_id)
@@ -261,6 +260,13 @@ class TrainingAgent:
                 self.store.prune(job_id, plan.needed_intervals(job, ips, self.operator) | self._uncommitted(job, ips))
         for key in [k for k, h in self._sent.items() if k[1] not in active]:
             del self._sent[key]
+
+    def _still_due(self, job, segment: int, ips: int) -> bool:
+        """Whether a trained `segment` of `job` may still be committed by this host."""
+        if job is None or not plan.is_prover(job, self.operator):
+            return False
+        nxt = plan.next_segment(job, ips)
+        return nxt is not None and nxt <= segment
 
     def _uncommitted(self, job, ips: int) -> set[int]:
         """Intervals of trained segments still waiting to be committed (and the state before each)."""
