@@ -244,3 +244,16 @@ def test_agent_drops_the_states_of_jobs_that_left_it(tmp_path):
     agent.store.put_state(3, 0, b"w", b"o", 1)
     agent.step(10)
     assert agent.store.job_ids() == []
+
+
+def test_a_restarted_prover_starts_from_its_disk_or_the_committed_blobs(tmp_path):
+    from worker.agent.training_compute import TrainingCompute
+
+    fetched = []
+    blobs = {"wblob": b"W-from-node", "oblob": b"O-from-node"}
+    compute = TrainingCompute(lambda sha: fetched.append(sha) or blobs[sha], lambda data: "", TrainingStore(tmp_path))
+    w, o = compute.store.put_state(7, 3, b"weights", b"optim", 1)
+    assert compute.state_bytes(7, plan.StateRef(3, w, o), lambda: b"base") == (b"weights", b"optim")
+    assert fetched == []  # its own state on disk, hash-checked
+    assert compute.state_bytes(7, plan.StateRef(3, "wblob", "oblob"), lambda: b"base") == (b"W-from-node", b"O-from-node")
+    assert compute.state_bytes(7, plan.StateRef(-1, "", ""), lambda: b"base") == (b"base", None)
