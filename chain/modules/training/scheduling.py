@@ -31,19 +31,19 @@ def required_job_collateral(job: TrainingJob, malicious_bps: int) -> int:
     return required_collateral(job_delta_one(job_layout(job), job.sample_ppm), gain, gain, malicious_bps)
 
 
-def training_load(ctx: Context, deps, operator: bytes) -> int:
-    """Load (GFLOP) of the TRAINING jobs `operator` proves."""
-    total = 0
-    for job_id in deps.training.jobs_by_host(ctx.store, operator):
+def training_loads(ctx: Context, deps) -> dict[bytes, int]:
+    """operator -> load (GFLOP) of the TRAINING jobs it proves (one pass over the TRAINING index)."""
+    loads: dict[bytes, int] = {}
+    for job_id in deps.training.jobs_by_status(ctx.store, TRAINING_JOB_STATUS_TRAINING):
         job = deps.training.get_job(ctx.store, job_id)
-        if job.status == TRAINING_JOB_STATUS_TRAINING:
-            total += job.load_gflop
-    return total
+        operator = decode_address(job.host)
+        loads[operator] = loads.get(operator, 0) + job.load_gflop
+    return loads
 
 
 def host_slots(ctx: Context, deps, params) -> list[HostSlot]:
     """A HostSlot per eligible host not in maintenance, ascending operator."""
-    scores = deps.reputation.scores(ctx.store)
+    scores, loads = deps.reputation.scores(ctx.store), training_loads(ctx, deps)
     slots = []
     for operator, host in deps.hosts.eligible_hosts(ctx.store):
         if deps.training.in_maintenance(ctx.store, operator, ctx.block.height):
@@ -51,7 +51,7 @@ def host_slots(ctx: Context, deps, params) -> list[HostSlot]:
         capacity = host.weight * params.capacity_gflop_per_weight
         free = deps.staking.bonded(ctx.store, operator) - deps.staking.job_collateral(ctx.store, operator)
         slots.append(HostSlot(operator=operator, capacity=capacity,
-                              remaining=max(0, capacity - training_load(ctx, deps, operator)),
+                              remaining=max(0, capacity - loads.get(operator, 0)),
                               rep_ppm=scores.get(operator, 0), free_collateral=max(0, free)))
     return slots
 

@@ -19,6 +19,7 @@ from chain.gas import GasMeter
 from chain.invariants import check_supply
 from chain.modules import registry
 from chain.modules.bank.keys import module_address
+from chain.modules.rewards.expected_keepers import SettlementSources
 from chain.modules.training import faults, genesis, msg_server
 from chain.modules.training.expected_keepers import TrainingDeps
 from chain.modules.training.keeper import TrainingKeeper, live_segments, next_segment_index
@@ -208,3 +209,19 @@ def test_reassign_without_a_passed_segment_restarts_from_the_base_model():
     job = chain.deps.training.get_job(chain.store, 2)
     base = chain.deps.inference.get_model(chain.store, "tiny-lm")
     assert (job.resume_interval, job.resume_weights_sha256, job.resume_optim_sha256) == (0, base.weights_sha256, "")
+
+
+def test_heartbeat_penalty_withholds_its_share_of_the_epoch_release():
+    chain = Chain()
+    rewards, ctx = chain.deps.rewards, chain.ctx(4)
+    late, fine = chain.hosts[0].address, chain.hosts[1].address
+    chain.bank.mint_to_module(ctx, "rewards", [(DENOM, 2_000)])
+    for operator in (late, fine):
+        rewards.accrue(ctx, 0, operator, "executor_fees", 1_000)
+    rewards.penalize_heartbeat(ctx, 0, late, 1_000)
+    rewards.penalize_heartbeat(ctx, 0, late, 1_500)  # two misses: 25% withheld
+    outcomes = {o.host: o for o in rewards.settle_epoch(ctx, SettlementSources(), 0, {})}
+    assert (outcomes[chain.hosts[0].bech32].released, outcomes[chain.hosts[0].bech32].withheld) == (750, 250)
+    assert (outcomes[chain.hosts[1].bech32].released, outcomes[chain.hosts[1].bech32].withheld) == (1_000, 0)
+    assert list(chain.store.iterate(b"\x77")) == []
+    check_supply(chain.store, chain.bank)
