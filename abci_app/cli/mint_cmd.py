@@ -57,13 +57,15 @@ def mint_kpis_cmd(client, epoch: int | None):
 def params_lines(p) -> list[str]:
     lines = [f"schedule: {p.schedule}", f"rails: rho_m {p.min_epoch_mint}, rho_M {p.max_epoch_mint} usprint per epoch",
              f"supply cap: {p.supply_cap or 'none'}", f"fee share to rewards q: {_percent(p.fee_reward_ppm)} "
-             f"(the rest to the community vault)", f"high reputation: success rate >= {_percent(p.high_reputation_ppm)}",
+             f"(the rest to the community vault)",
+             f"high reputation: success rate >= {_percent(p.high_reputation_ppm)}",
              f"fee moving average: {p.fee_window_epochs} epochs"]
     for name in ("compute_target", "providers_target", "fee_growth_target", "success_target"):
         t = getattr(p, name)
         lines.append(f"{name}: {t.floor} -> {t.ceiling}, midpoint epoch {t.midpoint_epoch}, "
                      f"steepness {t.steepness_ppm / PPM:g}/epoch, weight {_percent(t.weight_ppm)}")
-    lines.append(f"dummy tasks: {p.dummy_max_jobs_per_epoch} per epoch, {p.dummy_max_jobs_per_host} per host, idle below "
+    lines.append(f"dummy tasks: {p.dummy_max_jobs_per_epoch} per epoch, {p.dummy_max_jobs_per_host} per host, "
+                 f"idle below "
                  f"{p.dummy_idle_jobs} jobs, off at {p.dummy_demand_requests} user requests, model "
                  f"{p.dummy_model or '(first registered)'}, {p.dummy_max_tokens} tokens, budget "
                  f"{p.dummy_budget_bps / 100:g}% of issuance")

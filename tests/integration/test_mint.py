@@ -206,7 +206,8 @@ def _block_supply_change(block) -> int:
 def test_supply_moves_only_by_mint_and_burn_events_with_the_new_mint_and_sinks():
     from chain.invariants import check_supply
 
-    net = MintNet(mint={"schedule": "kpi", "min_epoch_mint": "110000", "max_epoch_mint": "550000", "fee_reward_ppm": "400000",
+    net = MintNet(mint={"schedule": "kpi", "min_epoch_mint": "110000", "max_epoch_mint": "550000",
+                        "fee_reward_ppm": "400000",
                         "dummy_max_jobs_per_epoch": "3", "dummy_max_tokens": "4", "dummy_budget_bps": "10000",
                         **targets()})
     _, job_id = net.submit(0)

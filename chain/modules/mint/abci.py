@@ -22,7 +22,8 @@ def end_block(ctx: Context, deps: MintDeps) -> None:
     epoch = epoch_number(sprint_params, ctx.block.height)
     denom = deps.rewards.get_params(store).denom
     events = list(ctx.events)  # this block's end-block events before mint's own
-    if epoch >= 1 and ctx.block.height == bounds(sprint_params, epoch).start and mint.get_kpis(store, epoch - 1) is None:
+    first_block = epoch >= 1 and ctx.block.height == bounds(sprint_params, epoch).start
+    if first_block and mint.get_kpis(store, epoch - 1) is None:
         measure.measure_epoch(ctx, deps, epoch - 1, denom)
         mint.set_accumulator(store, mint.open_accumulator(store, epoch, denom))
         settled = dict(mint.active(store, epoch - 1))
