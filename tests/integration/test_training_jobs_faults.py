@@ -27,7 +27,10 @@ def miss_deadline(net, job_id: int):
     """Run empty blocks through the job's segment deadline; returns the deadline block."""
     deadline = net.job(job_id).segment_deadline
     net.advance_to(deadline)
-    return net.run()
+    block = net.run()
+    checks = net.app.modules.by_name["training"].invariants()
+    assert [check(net.app.committed_store()) for _, check in checks] == [None]
+    return block
 
 
 def test_missed_deadline_penalises_and_resumes_from_the_passed_prefix_on_another_host():

@@ -25,13 +25,25 @@ from sprint.training.v1.training_pb2 import (
 from chain.context import Context
 from chain.modules.bank.keys import module_address
 from chain.modules.training import keys
-from chain.modules.training.keeper import live_segments
+from chain.modules.training.keeper import OPEN_STATUSES, live_segments
 from chain.tx.crypto import decode_address, encode_address
 
 
 def escrow_left(job: TrainingJob) -> int:
     """What the job still holds in the training escrow."""
     return job.budget - job.paid_provers - job.paid_verifiers - job.bounty_paid - job.refunded
+
+
+def escrow_violation(deps, store) -> str | None:
+    """The training escrow invariant: the module account holds exactly what the open jobs (QUEUED,
+    TRAINING, VERIFYING) have left; a description of the difference, or None."""
+    held = 0
+    for status in OPEN_STATUSES:
+        for job_id in deps.training.jobs_by_status(store, status):
+            held += escrow_left(deps.training.get_job(store, job_id))
+    denom = deps.training.get_params(store).fee_denom
+    balance = deps.bank.balance(store, module_address(keys.MODULE_NAME), denom)
+    return None if balance == held else f"training escrow holds {balance}{denom}, open jobs have {held}{denom} left"
 
 
 def pay_from_escrow(ctx: Context, deps, bech32: str, amount: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chain.context import Context
 from chain.modules.module import AppModule
-from chain.modules.training import abci, genesis, keys, query_server
+from chain.modules.training import abci, faults, genesis, keys, query_server
 from chain.modules.training.expected_keepers import TrainingDeps
 from chain.modules.training.msg_server import MsgServer
 
@@ -21,3 +21,6 @@ class TrainingModule(AppModule, name="training", keys=keys, genesis=genesis, que
     def end_block(self, ctx: Context) -> list:
         abci.end_block(ctx, self.deps)
         return []
+
+    def invariants(self) -> list:
+        return [("training-escrow", lambda store: faults.escrow_violation(self.deps, store))]

@@ -168,6 +168,11 @@ def test_a_grant_is_paid_by_its_module_and_refunded_to_it():
     granted = chain.deps.training.get_job(chain.store, job_id)
     assert granted.payer_module == GRANTS and granted.submitter == chain.users[0].bech32
     assert chain.balance(GRANTS) == 400_000 and chain.balance("training") == 100_000
+    assert faults.escrow_violation(chain.deps, chain.store) is None
+    chain.bank.mint_to_module(ctx, "training", [(DENOM, 5)])
+    assert faults.escrow_violation(chain.deps, chain.store) == \
+        "training escrow holds 100005usprint, open jobs have 100000usprint left"
+    chain.bank.burn_from_module(ctx, "training", [(DENOM, 5)])
     with pytest.raises(ErrInsufficientFee, match="below the job's cost 350usprint"):
         msg_server.submit_from_module(ctx, chain.deps, grant_msg(chain.users[0].bech32, 349, "other"), GRANTS)
     faults.fail(ctx, chain.deps, granted, "test")
