@@ -209,6 +209,15 @@ def _segment_lines(job) -> list[str]:
     return lines or ["  (none committed yet)"]
 
 
+def _host_line(job) -> str:
+    if not job.host:
+        return "host: (none: queued)" if status_name(job) == "TRAINING_JOB_STATUS_QUEUED" else "host: -"
+    line = f"host: {job.host}  assigned at {job.assigned_height}"
+    if status_name(job) == "TRAINING_JOB_STATUS_TRAINING":
+        line += f", next segment due by height {job.segment_deadline}"
+    return line + (f", collateral {job.collateral}usprint locked" if job.collateral else "")
+
+
 def job_lines(job) -> list[str]:
     """Readable lines: status, host, hyperparameters, costs and pay, segments, loss curve."""
     h, now = job.hyper, progress(job)
@@ -224,9 +233,7 @@ def job_lines(job) -> list[str]:
         f"eps {_dec(h.eps_nano, 10**9)}  weight_decay {_dec(h.weight_decay_nano, 10**9)}",
         f"verification: sample {_dec(job.sample_ppm, 10**4)}% of intervals  committee {job.committee_size}  "
         f"tolerance {_dec(job.tolerance_ppm, 10**6)}",
-        f"host: {job.host or '(queued)'}" + (f"  assigned at {job.assigned_height}, next segment due by "
-                                            f"{job.segment_deadline}, collateral {job.collateral}usprint"
-                                            if job.host else ""),
+        _host_line(job),
         f"re-assignments: {job.reassignments}" + (f" (excluded: {', '.join(job.excluded)})" if job.excluded else ""),
         f"load {job.load_gflop} GFLOP  budget {job.budget}usprint  train cost {job.train_cost}usprint  "
         f"verify cost {job.verify_cost}usprint",
