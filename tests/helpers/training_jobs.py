@@ -18,7 +18,7 @@ import cosmpy.protos  # noqa: F401
 from tendermint.abci import types_pb2 as abci
 from sprint.inference.v1.inference_pb2 import VERDICT_INVALID, VERDICT_VALID
 from sprint.training.v1 import query_pb2
-from sprint.training.v1.training_pb2 import Hyperparams, StateReveal
+from sprint.training.v1.training_pb2 import SEGMENT_STATUS_COMMITTED, SEGMENT_STATUS_PASSED, Hyperparams, StateReveal
 from sprint.training.v1.tx_pb2 import (
     MsgAnnounceMaintenance, MsgCommitTrainingSegment, MsgRevealTrainingStates, MsgSubmitTrainingJob,
     MsgVoteTrainingSegment,
@@ -26,10 +26,11 @@ from sprint.training.v1.tx_pb2 import (
 
 from chain.modules.bank.keys import module_address
 from chain.modules.training import merkle, msg_server
-from chain.modules.training.keeper import job_layout, live_segment
+from chain.modules.training.keeper import job_layout, live_segment, next_segment_index
 from chain.tx.builder import pack_any
 from chain.modules.sprint.genesis import parse_params
 from chain.modules.training.reveals import required_intervals
+from chain.modules.training.verification import holding_segment
 from chain.store.memory import MemoryDB
 from tests.helpers.chain import new_app
 from tests.helpers.inference import InferenceNet, inference_state
@@ -96,13 +97,15 @@ class TrainingNet(InferenceNet):
         replace message fields (job_id included)."""
         job_id = jid
         job = self.job(job_id)
-        segment = len([s for s in job.segments_log if s.status not in (6, 7)]) if segment is None else segment
-        first, count = job_layout(job)[min(segment, job.segments - 1)]
+        segment = next_segment_index(job) if segment is None else segment
+        layout_index = min(segment, job.segments - 1)  # a segment past the last reuses the last's layout
+        first, count = job_layout(job)[layout_index]
         last = state(job_id, first + count - 1, salt)
         fields = dict(worker=self.worker_of(self.prover(job_id) if host is None else host), job_id=job_id,
-                      segment=segment, root=merkle.merkle_root(self.segment_leaves(job, min(segment, job.segments - 1), salt)),
+                      segment=segment, root=merkle.merkle_root(self.segment_leaves(job, layout_index, salt)),
                       losses_micro=[state(job_id, k, salt)[2] for k in range(first, first + count)],
-                      end_weights_sha256=last[0], end_optim_sha256=last[1], end_weights_size=1000, end_optim_size=2000)
+                      end_weights_sha256=last[0], end_optim_sha256=last[1], end_weights_size=1000,
+                      end_optim_size=2000)
         fields.update(overrides)
         return pack_any(MsgCommitTrainingSegment(**fields), msg_server.MSG_COMMIT_URL)
 
@@ -116,8 +119,7 @@ class TrainingNet(InferenceNet):
         seg = live_segment(job, index)
         reveals = []
         for k in required_intervals(job, seg):
-            holder = next(s for s in job.segments_log if s.status not in (6, 7)
-                          and s.first_interval <= k < s.first_interval + s.interval_count)
+            holder = holding_segment(job, k)
             leaves = self.segment_leaves(job, holder.index, salt)
             w, o, loss = state(job_id, k, salt)
             reveals.append(StateReveal(interval=k, weights_sha256=w, optim_sha256=o, loss_micro=loss,
@@ -137,16 +139,16 @@ class TrainingNet(InferenceNet):
         """After the commit of segment `index`: one block for the draws, the reveal, every committee
         member's VALID vote (the segment PASSES at the end of the voting block)."""
         seg = live_segment(self.job(job_id), index)
-        if seg.status == 1:  # COMMITTED: the draw happens at the end of the next block
+        if seg.status == SEGMENT_STATUS_COMMITTED:  # the draw happens at the end of the next block
             self.run()
         seg = live_segment(self.job(job_id), index)
-        if seg.status == 5:
+        if seg.status == SEGMENT_STATUS_PASSED:
             return
         assert self.run(self.reveal_msg(job_id, index)).codes == [0]
         seg = live_segment(self.job(job_id), index)
         block = self.run(*[(self.index_of(m), self.vote_msg(job_id, index, self.index_of(m))) for m in seg.committee])
         assert block.codes == [0] * len(seg.committee), [r.log for r in block.results]
-        assert live_segment(self.job(job_id), index).status == 5
+        assert live_segment(self.job(job_id), index).status == SEGMENT_STATUS_PASSED
 
     def maintenance_msg(self, host: int, start: int, end: int):
         msg = MsgAnnounceMaintenance(worker=self.worker_of(host), start_height=start, end_height=end)

@@ -121,8 +121,9 @@ def test_commits_move_the_deadline_and_the_last_one_starts_verification():
 
 def test_capacity_limits_how_many_jobs_a_host_takes():
     net = TrainingNet(2, weights=[5, 5], training_params={"capacity_gflop_per_weight": "1"})  # K = 5 GFLOP, load 4
-    block = net.run(*[(net.users[0], net.submit_msg(0, output_model=f"m{i}")) for i in range(3)][:1],
-                    *[(net.users[1], net.submit_msg(1, output_model=f"n{i}")) for i in range(2)])
+    block = net.run((net.users[0], net.submit_msg(0, output_model="m0")),
+                    (net.users[1], net.submit_msg(1, output_model="n0")),
+                    (net.users[1], net.submit_msg(1, output_model="n1")))
     assert block.codes == [0, 0, 0]
     statuses = [net.job(i).status for i in (1, 2, 3)]
     assert statuses.count(TRAINING_JOB_STATUS_TRAINING) == 2 and statuses.count(TRAINING_JOB_STATUS_QUEUED) == 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sprint.training.v1.training_pb2 import (
     SEGMENT_STATUS_PASSED, SEGMENT_STATUS_VOIDED, TRAINING_JOB_STATUS_COMPLETED, TRAINING_JOB_STATUS_FAILED,
-    TRAINING_JOB_STATUS_TRAINING,
+    TRAINING_JOB_STATUS_QUEUED, TRAINING_JOB_STATUS_TRAINING,
 )
 
 from chain.modules.rewards import keys as rewards_keys
@@ -126,7 +126,7 @@ def test_excluded_hosts_are_never_assigned_again():
     miss_deadline(net, job_id)
     miss_deadline(net, job_id)
     job = net.job(job_id)
-    assert job.status == 1 and not job.host and len(job.excluded) == 2  # QUEUED: every host is excluded
+    assert job.status == TRAINING_JOB_STATUS_QUEUED and not job.host and len(job.excluded) == 2  # all excluded
     net.advance_to(job.segment_deadline)
     net.run()
     assert net.job(job_id).status == TRAINING_JOB_STATUS_FAILED
