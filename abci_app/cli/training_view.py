@@ -237,8 +237,8 @@ def job_lines(job) -> list[str]:
         f"re-assignments: {job.reassignments}" + (f" (excluded: {', '.join(job.excluded)})" if job.excluded else ""),
         f"load {job.load_gflop} GFLOP  budget {job.budget}usprint  train cost {job.train_cost}usprint  "
         f"verify cost {job.verify_cost}usprint",
-        f"paid: provers {job.paid_provers}usprint  verifiers {job.paid_verifiers}usprint  bounty {job.bounty_paid}usprint"
-        f"  refunded {job.refunded}usprint",
+        f"paid: provers {job.paid_provers}usprint  verifiers {job.paid_verifiers}usprint  "
+        f"bounty {job.bounty_paid}usprint  refunded {job.refunded}usprint",
     ]
     if job.finished_height:
         lines.append(f"finished at height {job.finished_height}"

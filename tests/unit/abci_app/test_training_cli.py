@@ -32,7 +32,15 @@ from abci_app.cli.training_input import (
     parse_nano,
     read_dataset,
 )
-from abci_app.cli.training_view import job_dict, job_lines, loss_points, plot_loss, progress, reassignment_steps, sparkline
+from abci_app.cli.training_view import (
+    job_dict,
+    job_lines,
+    loss_points,
+    plot_loss,
+    progress,
+    reassignment_steps,
+    sparkline,
+)
 from chain.modules.training.params import default_params
 from genesis.tiny_lm import tiny_lm_config
 
