@@ -41,6 +41,7 @@ class SegmentResult:
 
     @property
     def losses_micro(self) -> list[int]:
+        """The segment's per-interval losses (x 10^6), as committed."""
         return [leaf.loss_micro for leaf in self.leaves]
 
 

@@ -124,6 +124,7 @@ def summary(result: dict, tolerance_ppm: int = DEFAULT_TOLERANCE_PPM) -> dict:
 
 
 def main() -> None:
+    """CLI: measure every pair and cheat per seed and print the lists and the summary."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--intervals", type=int, default=24)
     parser.add_argument("--interval-steps", type=int, default=8)
