@@ -6,8 +6,8 @@ Each mode runs instead of the honest steps on a seeded fraction of the intervals
 * ``skip-intervals``: no steps at all -- the state is copied forward (the runner reports the previous
   interval's loss);
 * ``truncated-batch``: every step uses only the first half of the batch rows;
-* ``stale-gradient``: each step applies the previous step's gradient (the first step of the interval
-  its own);
+* ``stale-gradient``: each step applies the previous step's gradient (kept on the optimizer across
+  intervals; the first step after a load applies its own);
 * ``noise``: each update is replaced by a random one with the honest update's norm (per tensor);
 * ``low-precision``: weights and optimizer moments are stored in bfloat16 for the interval (no fp32
   master copies) -- a cheaper number format than the job allows.
@@ -63,7 +63,8 @@ def _truncated(model, optimizer, batches, precision):
 
 
 def _stale(model, optimizer, batches, precision):
-    losses, previous = [], None
+    # The previous gradient survives across intervals on the optimizer (so 1-step intervals cheat too).
+    losses, previous = [], getattr(optimizer, "_stale_gradient", None)
     for x, y in batches:
         losses.append(forward_backward(model, x, y, precision))
         current = [p.grad.clone() for p in model.parameters()]
@@ -72,6 +73,7 @@ def _stale(model, optimizer, batches, precision):
                 p.grad = g
         optimizer.step()
         previous = current
+    optimizer._stale_gradient = previous
     return losses
 
 

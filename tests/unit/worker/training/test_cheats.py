@@ -36,3 +36,21 @@ def test_low_precision_leaves_fp32_state_blobs(setup, states):
     assert len(losses) == setup.hyper.checkpoint_interval
     assert load_state(setup.config, weights_bytes(model), optim_bytes(model, opt), setup.hyper)
     assert weights_bytes(model) != states[2][0]
+
+
+def test_stale_gradient_carries_across_one_step_intervals(setup):
+    """With checkpoint_interval 1 every interval after the first still applies a stale gradient."""
+    from dataclasses import replace
+
+    from worker.training.state import fresh_state
+
+    hyper = replace(setup.hyper, checkpoint_interval=1)
+    ends = {}
+    for cheat in (None, Cheat("stale-gradient")):
+        model, opt = fresh_state(setup.config, setup.base_weights, hyper)
+        ends[cheat] = []
+        for k in range(3):
+            train_interval(model, opt, setup.data, setup.data_seed, hyper, k, cheat=cheat)
+            ends[cheat].append(weights_bytes(model))
+    honest, stale = ends[None], ends[Cheat("stale-gradient")]
+    assert honest[0] == stale[0] and honest[1] != stale[1] and honest[2] != stale[2]
