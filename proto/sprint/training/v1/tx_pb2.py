@@ -26,7 +26,7 @@ from sprint.inference.v1 import inference_pb2 as sprint_dot_inference_dot_v1_dot
 from sprint.training.v1 import training_pb2 as sprint_dot_training_dot_v1_dot_training__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsprint/training/v1/tx.proto\x12\x12sprint.training.v1\x1a#sprint/inference/v1/inference.proto\x1a!sprint/training/v1/training.proto\"\x84\x02\n\x14MsgSubmitTrainingJob\x12\x11\n\tsubmitter\x18\x01 \x01(\t\x12\x12\n\nbase_model\x18\x02 \x01(\t\x12\x16\n\x0e\x64\x61taset_sha256\x18\x03 \x01(\t\x12\x14\n\x0c\x64\x61taset_size\x18\x04 \x01(\x04\x12.\n\x05hyper\x18\x05 \x01(\x0b\x32\x1f.sprint.training.v1.Hyperparams\x12\x14\n\x0coutput_model\x18\x06 \x01(\t\x12\x0e\n\x06\x62udget\x18\x07 \x01(\x04\x12\x12\n\nsample_ppm\x18\x08 \x01(\r\x12\x16\n\x0e\x63ommittee_size\x18\t \x01(\r\x12\x15\n\rtolerance_ppm\x18\n \x01(\r\".\n\x1cMsgSubmitTrainingJobResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\x04\"\xd7\x01\n\x18MsgCommitTrainingSegment\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\x04\x12\x0f\n\x07segment\x18\x03 \x01(\r\x12\x0c\n\x04root\x18\x04 \x01(\x0c\x12\x14\n\x0closses_micro\x18\x05 \x03(\x04\x12\x1a\n\x12\x65nd_weights_sha256\x18\x06 \x01(\t\x12\x18\n\x10\x65nd_optim_sha256\x18\x07 \x01(\t\x12\x18\n\x10\x65nd_weights_size\x18\x08 \x01(\x04\x12\x16\n\x0e\x65nd_optim_size\x18\t \x01(\x04\"|\n\x17MsgRevealTrainingStates\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\x04\x12\x0f\n\x07segment\x18\x03 \x01(\r\x12\x30\n\x07reveals\x18\x04 \x03(\x0b\x32\x1f.sprint.training.v1.StateReveal\"\x8f\x01\n\x16MsgVoteTrainingSegment\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\x04\x12\x0f\n\x07segment\x18\x03 \x01(\r\x12-\n\x07verdict\x18\x04 \x01(\x0e\x32\x1c.sprint.inference.v1.Verdict\x12\x15\n\rdistances_ppm\x18\x05 \x03(\x04\"R\n\x16MsgAnnounceMaintenance\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x14\n\x0cstart_height\x18\x02 \x01(\x03\x12\x12\n\nend_height\x18\x03 \x01(\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsprint/training/v1/tx.proto\x12\x12sprint.training.v1\x1a#sprint/inference/v1/inference.proto\x1a!sprint/training/v1/training.proto\"\xde\x02\n\x14MsgSubmitTrainingJob\x12\x11\n\tsubmitter\x18\x01 \x01(\t\x12\x12\n\nbase_model\x18\x02 \x01(\t\x12\x16\n\x0e\x64\x61taset_sha256\x18\x03 \x01(\t\x12\x14\n\x0c\x64\x61taset_size\x18\x04 \x01(\x04\x12.\n\x05hyper\x18\x05 \x01(\x0b\x32\x1f.sprint.training.v1.Hyperparams\x12\x14\n\x0coutput_model\x18\x06 \x01(\t\x12\x0e\n\x06\x62udget\x18\x07 \x01(\x04\x12\x12\n\nsample_ppm\x18\x08 \x01(\r\x12\x16\n\x0e\x63ommittee_size\x18\t \x01(\r\x12\x15\n\rtolerance_ppm\x18\n \x01(\r\x12\x0f\n\x07workers\x18\x14 \x01(\r\x12\x13\n\x0binner_steps\x18\x15 \x01(\r\x12\x15\n\router_lr_nano\x18\x16 \x01(\x04\x12\x1b\n\x13outer_momentum_nano\x18\x17 \x01(\x04\".\n\x1cMsgSubmitTrainingJobResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\x04\"\xd7\x01\n\x18MsgCommitTrainingSegment\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\x04\x12\x0f\n\x07segment\x18\x03 \x01(\r\x12\x0c\n\x04root\x18\x04 \x01(\x0c\x12\x14\n\x0closses_micro\x18\x05 \x03(\x04\x12\x1a\n\x12\x65nd_weights_sha256\x18\x06 \x01(\t\x12\x18\n\x10\x65nd_optim_sha256\x18\x07 \x01(\t\x12\x18\n\x10\x65nd_weights_size\x18\x08 \x01(\x04\x12\x16\n\x0e\x65nd_optim_size\x18\t \x01(\x04\"|\n\x17MsgRevealTrainingStates\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\x04\x12\x0f\n\x07segment\x18\x03 \x01(\r\x12\x30\n\x07reveals\x18\x04 \x03(\x0b\x32\x1f.sprint.training.v1.StateReveal\"\x8f\x01\n\x16MsgVoteTrainingSegment\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\x04\x12\x0f\n\x07segment\x18\x03 \x01(\r\x12-\n\x07verdict\x18\x04 \x01(\x0e\x32\x1c.sprint.inference.v1.Verdict\x12\x15\n\rdistances_ppm\x18\x05 \x03(\x04\"R\n\x16MsgAnnounceMaintenance\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x14\n\x0cstart_height\x18\x02 \x01(\x03\x12\x12\n\nend_height\x18\x03 \x01(\x03\"\xc5\x01\n\x14MsgCommitDilocoRound\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\x04\x12\r\n\x05round\x18\x03 \x01(\r\x12\x14\n\x0c\x64\x65lta_sha256\x18\x04 \x01(\t\x12\x12\n\ndelta_size\x18\x05 \x01(\x04\x12\x18\n\x10\x65nd_optim_sha256\x18\x06 \x01(\t\x12\x16\n\x0e\x65nd_optim_size\x18\x07 \x01(\x04\x12\x0c\n\x04root\x18\x08 \x01(\x0c\x12\x14\n\x0closses_micro\x18\t \x03(\x04\"v\n\x14MsgCommitDilocoOuter\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\x04\x12\r\n\x05round\x18\x03 \x01(\r\x12\x16\n\x0eweights_sha256\x18\x04 \x01(\t\x12\x17\n\x0fmomentum_sha256\x18\x05 \x01(\t\"\x88\x01\n\x12MsgVoteDilocoRound\x12\x0e\n\x06worker\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\x04\x12\r\n\x05round\x18\x03 \x01(\r\x12-\n\x07verdict\x18\x04 \x01(\x0e\x32\x1c.sprint.inference.v1.Verdict\x12\x14\n\x0c\x64istance_ppm\x18\x05 \x01(\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,15 +34,21 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sprint.training.v1.tx_pb2',
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_MSGSUBMITTRAININGJOB']._serialized_start=124
-  _globals['_MSGSUBMITTRAININGJOB']._serialized_end=384
-  _globals['_MSGSUBMITTRAININGJOBRESPONSE']._serialized_start=386
-  _globals['_MSGSUBMITTRAININGJOBRESPONSE']._serialized_end=432
-  _globals['_MSGCOMMITTRAININGSEGMENT']._serialized_start=435
-  _globals['_MSGCOMMITTRAININGSEGMENT']._serialized_end=650
-  _globals['_MSGREVEALTRAININGSTATES']._serialized_start=652
-  _globals['_MSGREVEALTRAININGSTATES']._serialized_end=776
-  _globals['_MSGVOTETRAININGSEGMENT']._serialized_start=779
-  _globals['_MSGVOTETRAININGSEGMENT']._serialized_end=922
-  _globals['_MSGANNOUNCEMAINTENANCE']._serialized_start=924
-  _globals['_MSGANNOUNCEMAINTENANCE']._serialized_end=1006
+  _globals['_MSGSUBMITTRAININGJOB']._serialized_end=474
+  _globals['_MSGSUBMITTRAININGJOBRESPONSE']._serialized_start=476
+  _globals['_MSGSUBMITTRAININGJOBRESPONSE']._serialized_end=522
+  _globals['_MSGCOMMITTRAININGSEGMENT']._serialized_start=525
+  _globals['_MSGCOMMITTRAININGSEGMENT']._serialized_end=740
+  _globals['_MSGREVEALTRAININGSTATES']._serialized_start=742
+  _globals['_MSGREVEALTRAININGSTATES']._serialized_end=866
+  _globals['_MSGVOTETRAININGSEGMENT']._serialized_start=869
+  _globals['_MSGVOTETRAININGSEGMENT']._serialized_end=1012
+  _globals['_MSGANNOUNCEMAINTENANCE']._serialized_start=1014
+  _globals['_MSGANNOUNCEMAINTENANCE']._serialized_end=1096
+  _globals['_MSGCOMMITDILOCOROUND']._serialized_start=1099
+  _globals['_MSGCOMMITDILOCOROUND']._serialized_end=1296
+  _globals['_MSGCOMMITDILOCOOUTER']._serialized_start=1298
+  _globals['_MSGCOMMITDILOCOOUTER']._serialized_end=1416
+  _globals['_MSGVOTEDILOCOROUND']._serialized_start=1419
+  _globals['_MSGVOTEDILOCOROUND']._serialized_end=1555
 # @@protoc_insertion_point(module_scope)

@@ -8,7 +8,7 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class MsgSubmitTrainingJob(_message.Message):
-    __slots__ = ("submitter", "base_model", "dataset_sha256", "dataset_size", "hyper", "output_model", "budget", "sample_ppm", "committee_size", "tolerance_ppm")
+    __slots__ = ("submitter", "base_model", "dataset_sha256", "dataset_size", "hyper", "output_model", "budget", "sample_ppm", "committee_size", "tolerance_ppm", "workers", "inner_steps", "outer_lr_nano", "outer_momentum_nano")
     SUBMITTER_FIELD_NUMBER: _ClassVar[int]
     BASE_MODEL_FIELD_NUMBER: _ClassVar[int]
     DATASET_SHA256_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +19,10 @@ class MsgSubmitTrainingJob(_message.Message):
     SAMPLE_PPM_FIELD_NUMBER: _ClassVar[int]
     COMMITTEE_SIZE_FIELD_NUMBER: _ClassVar[int]
     TOLERANCE_PPM_FIELD_NUMBER: _ClassVar[int]
+    WORKERS_FIELD_NUMBER: _ClassVar[int]
+    INNER_STEPS_FIELD_NUMBER: _ClassVar[int]
+    OUTER_LR_NANO_FIELD_NUMBER: _ClassVar[int]
+    OUTER_MOMENTUM_NANO_FIELD_NUMBER: _ClassVar[int]
     submitter: str
     base_model: str
     dataset_sha256: str
@@ -29,7 +33,11 @@ class MsgSubmitTrainingJob(_message.Message):
     sample_ppm: int
     committee_size: int
     tolerance_ppm: int
-    def __init__(self, submitter: _Optional[str] = ..., base_model: _Optional[str] = ..., dataset_sha256: _Optional[str] = ..., dataset_size: _Optional[int] = ..., hyper: _Optional[_Union[_training_pb2.Hyperparams, _Mapping]] = ..., output_model: _Optional[str] = ..., budget: _Optional[int] = ..., sample_ppm: _Optional[int] = ..., committee_size: _Optional[int] = ..., tolerance_ppm: _Optional[int] = ...) -> None: ...
+    workers: int
+    inner_steps: int
+    outer_lr_nano: int
+    outer_momentum_nano: int
+    def __init__(self, submitter: _Optional[str] = ..., base_model: _Optional[str] = ..., dataset_sha256: _Optional[str] = ..., dataset_size: _Optional[int] = ..., hyper: _Optional[_Union[_training_pb2.Hyperparams, _Mapping]] = ..., output_model: _Optional[str] = ..., budget: _Optional[int] = ..., sample_ppm: _Optional[int] = ..., committee_size: _Optional[int] = ..., tolerance_ppm: _Optional[int] = ..., workers: _Optional[int] = ..., inner_steps: _Optional[int] = ..., outer_lr_nano: _Optional[int] = ..., outer_momentum_nano: _Optional[int] = ...) -> None: ...
 
 class MsgSubmitTrainingJobResponse(_message.Message):
     __slots__ = ("job_id",)
@@ -94,3 +102,53 @@ class MsgAnnounceMaintenance(_message.Message):
     start_height: int
     end_height: int
     def __init__(self, worker: _Optional[str] = ..., start_height: _Optional[int] = ..., end_height: _Optional[int] = ...) -> None: ...
+
+class MsgCommitDilocoRound(_message.Message):
+    __slots__ = ("worker", "job_id", "round", "delta_sha256", "delta_size", "end_optim_sha256", "end_optim_size", "root", "losses_micro")
+    WORKER_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    DELTA_SHA256_FIELD_NUMBER: _ClassVar[int]
+    DELTA_SIZE_FIELD_NUMBER: _ClassVar[int]
+    END_OPTIM_SHA256_FIELD_NUMBER: _ClassVar[int]
+    END_OPTIM_SIZE_FIELD_NUMBER: _ClassVar[int]
+    ROOT_FIELD_NUMBER: _ClassVar[int]
+    LOSSES_MICRO_FIELD_NUMBER: _ClassVar[int]
+    worker: str
+    job_id: int
+    round: int
+    delta_sha256: str
+    delta_size: int
+    end_optim_sha256: str
+    end_optim_size: int
+    root: bytes
+    losses_micro: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, worker: _Optional[str] = ..., job_id: _Optional[int] = ..., round: _Optional[int] = ..., delta_sha256: _Optional[str] = ..., delta_size: _Optional[int] = ..., end_optim_sha256: _Optional[str] = ..., end_optim_size: _Optional[int] = ..., root: _Optional[bytes] = ..., losses_micro: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class MsgCommitDilocoOuter(_message.Message):
+    __slots__ = ("worker", "job_id", "round", "weights_sha256", "momentum_sha256")
+    WORKER_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTS_SHA256_FIELD_NUMBER: _ClassVar[int]
+    MOMENTUM_SHA256_FIELD_NUMBER: _ClassVar[int]
+    worker: str
+    job_id: int
+    round: int
+    weights_sha256: str
+    momentum_sha256: str
+    def __init__(self, worker: _Optional[str] = ..., job_id: _Optional[int] = ..., round: _Optional[int] = ..., weights_sha256: _Optional[str] = ..., momentum_sha256: _Optional[str] = ...) -> None: ...
+
+class MsgVoteDilocoRound(_message.Message):
+    __slots__ = ("worker", "job_id", "round", "verdict", "distance_ppm")
+    WORKER_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
+    DISTANCE_PPM_FIELD_NUMBER: _ClassVar[int]
+    worker: str
+    job_id: int
+    round: int
+    verdict: _inference_pb2.Verdict
+    distance_ppm: int
+    def __init__(self, worker: _Optional[str] = ..., job_id: _Optional[int] = ..., round: _Optional[int] = ..., verdict: _Optional[_Union[_inference_pb2.Verdict, str]] = ..., distance_ppm: _Optional[int] = ...) -> None: ...
