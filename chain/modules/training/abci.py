@@ -3,8 +3,9 @@
 
 1. deadlines (ascending deadline, then id): a TRAINING job whose segment_deadline is this height or
    earlier is a fault of its prover and is re-assigned (faults.miss_deadline); a QUEUED job whose
-   queue deadline passed fails with a refund (faults.expire_queued); maintenance windows that ended
-   before this height are pruned;
+   queue deadline passed fails with a refund (faults.expire_queued); a TRAINING or VERIFYING job whose
+   prover is banned is re-assigned without a fault (faults.drop_banned_provers); maintenance windows
+   that ended before this height are pruned;
 2. verification (verification.end_block): sample and committee draws, reveal deadlines, vote
    tallies, re-verification deadlines, fraud;
 3. completion and pay (settlement.complete_ready_jobs);
@@ -36,3 +37,4 @@ def handle_deadlines(ctx: Context, deps: TrainingDeps) -> None:
             faults.miss_deadline(ctx, deps, job)
         elif job.status == TRAINING_JOB_STATUS_QUEUED:
             faults.expire_queued(ctx, deps, job)
+    faults.drop_banned_provers(ctx, deps)

@@ -5,7 +5,8 @@
   of its epoch's released rewards withheld (Delta_hb, rewards.penalize_heartbeat), U + 1; when U
   exceeds max_unavailable its whole bond is locked unavailable_lockup_blocks more blocks and U = 0.
   A deadline inside one of the host's maintenance windows is excused (no penalty). Either way the
-  job is re-assigned.
+  job is re-assigned. A job whose prover is banned (fraud on another job) is re-assigned at once,
+  without a fault (`drop_banned_provers`).
 - `reassign`: the job resumes from the end of its longest prefix of PASSED segments (or the base
   model); every later live segment is VOIDED; the old prover is excluded and its collateral
   released; reassignments + 1; QUEUED again (queue expiry height + queue_blocks), or FAILED once
@@ -17,6 +18,7 @@
 
 from __future__ import annotations
 
+from sprint.hosts.v1.hosts_pb2 import HOST_STATUS_BANNED
 from sprint.training.v1.training_pb2 import (
     SEGMENT_STATUS_PASSED, SEGMENT_STATUS_VOIDED, TRAINING_JOB_STATUS_FAILED, TRAINING_JOB_STATUS_QUEUED,
     TrainingJob,
@@ -164,6 +166,17 @@ def miss_deadline(ctx: Context, deps, job: TrainingJob) -> None:
              ("deadline", str(job.segment_deadline)), ("excused", "true" if excused else "false"),
              ("unavailable", str(unavailable)))
     reassign(ctx, deps, job, reason + (" (maintenance)" if excused else ""))
+
+
+def drop_banned_provers(ctx: Context, deps) -> None:
+    """Re-assign, without a fault, every TRAINING or VERIFYING job whose prover is banned (by fraud on
+    another job): a banned host can neither commit nor reveal, so waiting would turn its other jobs
+    into faults or unrevealed samples."""
+    for job_id in deps.training.active_job_ids(ctx.store):
+        job = deps.training.get_job(ctx.store, job_id)
+        host = deps.hosts.get_host(ctx.store, decode_address(job.host)) if job.host else None
+        if host is not None and host.status == HOST_STATUS_BANNED:
+            reassign(ctx, deps, job, f"prover {job.host} is banned")
 
 
 def expire_queued(ctx: Context, deps, job: TrainingJob) -> None:

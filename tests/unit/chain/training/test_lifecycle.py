@@ -20,7 +20,7 @@ from chain.invariants import check_supply
 from chain.modules import registry
 from chain.modules.bank.keys import module_address
 from chain.modules.rewards.expected_keepers import SettlementSources
-from chain.modules.training import faults, genesis, msg_server
+from chain.modules.training import abci, faults, genesis, msg_server
 from chain.modules.training.expected_keepers import TrainingDeps
 from chain.modules.training.keeper import TrainingKeeper, live_segments, next_segment_index
 from chain.modules.training.params import default_params, validate_params
@@ -230,3 +230,25 @@ def test_heartbeat_penalty_withholds_its_share_of_the_epoch_release():
     assert (outcomes[chain.hosts[1].bech32].released, outcomes[chain.hosts[1].bech32].withheld) == (1_000, 0)
     assert list(chain.store.iterate(b"\x77")) == []
     check_supply(chain.store, chain.bank)
+
+
+def test_jobs_of_a_banned_prover_are_reassigned_without_a_fault():
+    chain = Chain()
+    host = chain.hosts[2]
+    running = TrainingJob(id=3, submitter=A.bech32, base_model="tiny-lm", status=TRAINING_JOB_STATUS_VERIFYING,
+                          host=host.bech32, intervals=20, segments=4, intervals_per_segment=5, collateral=5,
+                          segments_log=[seg(0, SEGMENT_STATUS_PASSED, 0), seg(1, SEGMENT_STATUS_COMMITTED, 5)])
+    chain.deps.training.set_job(chain.store, running)
+    chain.deps.staking.lock_job_collateral(chain.store, host.address, 3, 5)
+    ctx = chain.ctx(8)
+    bonded = chain.deps.staking.bonded(chain.store, host.address)
+    abci.handle_deadlines(ctx, chain.deps)
+    assert chain.deps.training.get_job(chain.store, 3).status == TRAINING_JOB_STATUS_VERIFYING  # not banned yet
+    chain.deps.hosts.ban(ctx, host.address, 100, "fraud on another job")
+    abci.handle_deadlines(ctx, chain.deps)
+    job = chain.deps.training.get_job(chain.store, 3)
+    assert job.status == TRAINING_JOB_STATUS_QUEUED and list(job.excluded) == [host.bech32]
+    assert [s.status for s in job.segments_log] == [SEGMENT_STATUS_PASSED, SEGMENT_STATUS_VOIDED]
+    assert chain.deps.staking.bonded(chain.store, host.address) == bonded  # no fault slash
+    assert chain.deps.training.unavailable(chain.store, host.address) == 0
+    assert chain.deps.staking.job_collateral(chain.store, host.address) == 0
