@@ -98,14 +98,29 @@ def submitted_job_id(committed) -> str | None:
             for attr in event.attributes:
                 if attr.key == "job_id":
                     return attr.value
-    try:
-        from cosmos.base.abci.v1beta1.abci_pb2 import TxMsgData
-        from sprint.training.v1.tx_pb2 import MsgSubmitTrainingJobResponse
+    from cosmos.base.abci.v1beta1.abci_pb2 import TxMsgData
+    from google.protobuf.message import DecodeError
+    from sprint.training.v1.tx_pb2 import MsgSubmitTrainingJobResponse
 
+    try:
         responses = TxMsgData.FromString(bytes.fromhex(committed.data)).msg_responses
         return str(MsgSubmitTrainingJobResponse.FromString(responses[0].value).job_id) if responses else None
-    except (ValueError, IndexError):
+    except (ValueError, DecodeError):
         return None
+
+
+def _print_end(job, data: dict, output: str) -> None:
+    """The followed job's end: the output model, or a one-line error for a FAILED job."""
+    data.update(status=status_name(job), output_model=job.output_model, job=job_dict(job))
+    completed = status_name(job) == "TRAINING_JOB_STATUS_COMPLETED"
+    if output == "json":
+        emit(data, output)
+    elif completed:
+        click.echo(f"job {job.id} COMPLETED: output model {job.output_model} (weights {job.output_weights_sha256}); "
+                   f"try it with `sprintd tx inference submit --model {job.output_model} --prompt TEXT`")
+    if not completed:
+        raise CliError(f"job {job.id} FAILED: {job.fail_reason or 'see the job'}; {job.refunded}usprint refunded "
+                       f"(details: `sprintd q training job {job.id}`)")
 
 
 def _submit_finish(wait: bool, wait_timeout: float, follow_timeout: float, output: str):
@@ -123,14 +138,8 @@ def _submit_finish(wait: bool, wait_timeout: float, follow_timeout: float, outpu
         if output == "text":
             click.echo(f"job id: {job_id}")
         job = follow_job(client, int(job_id), follow_timeout, quiet=output == "json")
-        if job is None:
-            return
-        data.update(status=status_name(job), output_model=job.output_model, job=job_dict(job))
-        emit(data, output, [f"job {job_id} {status_name(job).removeprefix('TRAINING_JOB_STATUS_')}: output model "
-                            f"{job.output_model} (weights {job.output_weights_sha256})"])
-        if status_name(job) != "TRAINING_JOB_STATUS_COMPLETED":
-            raise CliError(f"job {job_id} FAILED: {job.fail_reason or 'see the job'}; {job.refunded}usprint "
-                           f"refunded (details: `sprintd q training job {job_id}`)")
+        if job is not None:
+            _print_end(job, data, output)
 
     return finish
 

@@ -209,6 +209,7 @@ def test_job_id_of_a_committed_submit():
                                         .SerializeToString())]).SerializeToString().hex().upper()
     assert training_cmd.submitted_job_id(TxResponse(data=data)) == "12"
     assert training_cmd.submitted_job_id(TxResponse(data="zz")) is None
+    assert training_cmd.submitted_job_id(TxResponse(data="ffff")) is None
 
 
 def _follow(monkeypatch, capsys, statuses, timeout=30.0):
@@ -244,3 +245,14 @@ def test_ctrl_c_leaves_the_job_running_and_a_timeout_says_how_to_follow(monkeypa
     assert job is None and "it keeps running on chain: follow it with `sprintd q training job 7`" in err
     with pytest.raises(CliError, match="still TRAINING_JOB_STATUS_TRAINING after 0.001s; it keeps running"):
         _follow(monkeypatch, capsys, ["TRAINING"] * 100, timeout=0.001)
+
+
+def test_the_end_of_a_followed_job(capsys):
+    job = _job()
+    job.status, job.output_weights_sha256 = TrainingJobStatus.TRAINING_JOB_STATUS_COMPLETED, "cd" * 32
+    training_cmd._print_end(job, {"job_id": "7"}, "text")  # noqa: SLF001 - the --wait ending
+    assert capsys.readouterr().out.startswith(f"job 7 COMPLETED: output model tiny-ft (weights {'cd' * 32})")
+    job.status, job.fail_reason, job.refunded = TrainingJobStatus.TRAINING_JOB_STATUS_FAILED, "no host", 4000
+    with pytest.raises(CliError, match="job 7 FAILED: no host; 4000usprint refunded"):
+        training_cmd._print_end(job, {"job_id": "7"}, "text")  # noqa: SLF001
+    assert capsys.readouterr().out == ""
