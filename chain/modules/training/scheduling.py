@@ -28,7 +28,10 @@ from chain.tx.crypto import decode_address, encode_address
 def required_job_collateral(job: TrainingJob, malicious_bps: int) -> int:
     """The smallest collateral satisfying the job's stake condition (§11)."""
     gain = interval_gain(job.train_cost, job.intervals)
-    return required_collateral(job_delta_one(job_layout(job), job.sample_ppm), gain, gain, malicious_bps)
+    # delta(1) depends only on a segment's interval count: one entry per distinct count (at most two)
+    counts = sorted({count for _, count in job_layout(job)})
+    delta = job_delta_one([(0, count) for count in counts], job.sample_ppm)
+    return required_collateral(delta, gain, gain, malicious_bps)
 
 
 def training_loads(ctx: Context, deps) -> dict[bytes, int]:
@@ -73,10 +76,10 @@ def schedule(ctx: Context, deps) -> None:
     if not deps.training.jobs_by_status(ctx.store, TRAINING_JOB_STATUS_QUEUED):
         return
     params = deps.training.get_params(ctx.store)
-    rows = queued_jobs(ctx, deps, deps.staking.get_params(ctx.store).malicious_slash_bps)
     hosts = host_slots(ctx, deps, params)
     if not hosts:
         return
+    rows = queued_jobs(ctx, deps, deps.staking.get_params(ctx.store).malicious_slash_bps)
     for job_id, operator in cda_assign([queued for _, queued in rows.values()], hosts, params.cda_gamma_milli):
         job, queued = rows[job_id]
         assign(ctx, deps, job, operator, queued.min_collateral, params.segment_blocks)

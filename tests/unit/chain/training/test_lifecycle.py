@@ -252,3 +252,15 @@ def test_jobs_of_a_banned_prover_are_reassigned_without_a_fault():
     assert chain.deps.staking.bonded(chain.store, host.address) == bonded  # no fault slash
     assert chain.deps.training.unavailable(chain.store, host.address) == 0
     assert chain.deps.staking.job_collateral(chain.store, host.address) == 0
+
+
+@pytest.mark.parametrize("intervals,ips,sample", [(20, 5, 250_000), (23, 5, 100_000), (7, 3, 500_000), (1, 5, 10_000)])
+def test_required_collateral_from_distinct_segment_sizes_equals_the_full_layout(intervals, ips, sample):
+    from chain.modules.training.cost import segment_layout
+    from chain.modules.training.scheduling import required_job_collateral
+    from chain.modules.training.stake_condition import job_delta_one, required_collateral
+
+    job = TrainingJob(intervals=intervals, intervals_per_segment=ips, sample_ppm=sample, train_cost=123_457)
+    gain = 123_457 // intervals
+    full = required_collateral(job_delta_one(segment_layout(intervals, ips), sample), gain, gain, 7500)
+    assert required_job_collateral(job, 7500) == full > 0
