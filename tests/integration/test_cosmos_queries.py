@@ -189,11 +189,15 @@ def test_module_accounts(app):
 
 
 def test_module_account_names_match_the_modules():
+    from chain.modules.gov import keys as gov_keys
     from chain.modules.inference import keys as inference_keys
     from chain.modules.inference.settlement import TRAINING_FUND
+    from chain.modules.mint import keys as mint_keys
     from chain.modules.rewards import keys as rewards_keys
     from chain.modules.staking import keys as staking_keys
+    from chain.modules.training import keys as training_keys
 
     expected = {FEE_COLLECTOR, inference_keys.MODULE_NAME, rewards_keys.MODULE_NAME, staking_keys.MODULE_NAME,
-                TRAINING_FUND}
+                TRAINING_FUND, gov_keys.MODULE_NAME, gov_keys.VAULT_MODULE, mint_keys.DUMMY_MODULE,
+                training_keys.MODULE_NAME}
     assert {name for name, _ in MODULE_ACCOUNTS} == expected

@@ -20,10 +20,14 @@ MODULE_ACCOUNT_URL = "/cosmos.auth.v1beta1.ModuleAccount"
 # Module accounts (address sha256(name)[:20]) and their SDK-style permissions, sorted by name.
 # tests/integration/test_cosmos_queries.py checks the names against the modules' constants.
 MODULE_ACCOUNTS = (
+    ("community_vault", ()),
+    ("dummy_tasks", ()),
     ("fee_collector", ()),
+    ("gov", ("burner",)),
     ("inference", ()),
     ("rewards", ("minter", "burner")),
     ("staking", ("burner", "staking")),
+    ("training", ()),
     ("training_fund", ()),
 )
 
