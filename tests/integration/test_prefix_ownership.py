@@ -19,7 +19,7 @@ APP_META_PREFIX = meta.HEIGHT_KEY[:1]  # 0x00: height, app hash, chain id, tx in
 # Mint module: its genesis writes its params (0x90) and creates the "community_vault" and
 # "dummy_tasks" accounts; it measures epoch 0 at height 12 (0x91) and keeps the open epoch's
 # accumulator (0x92); training alone gave 3354597e...e82e5559.
-MULTI_MODULE_RUN_APP_HASH = (12, "d2bf4b5999a56a7d5a21ec017d7b267b3271ef7af89468680a12a09f8e4fcad0")
+MULTI_MODULE_RUN_APP_HASH = (12, "779ba0d790a5107f01636a0a8b4588aa65fa4ff42b03a0a2233e5021a1865b8c")
 
 
 def _modules():

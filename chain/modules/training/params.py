@@ -19,7 +19,10 @@ NANO = 1_000_000_000
 POSITIVE = ("max_dataset_bytes", "max_total_steps", "max_batch_size", "max_intervals", "intervals_per_segment",
             "max_lr_nano", "min_sample_ppm", "min_committee_size", "min_tolerance_ppm", "segment_blocks",
             "reveal_blocks", "vote_blocks", "reverify_blocks", "queue_blocks", "price_per_gflop",
-            "capacity_gflop_per_weight", "max_maintenance_blocks", "max_queued_jobs")
+            "capacity_gflop_per_weight", "max_maintenance_blocks", "max_queued_jobs", "max_workers",
+            "round_blocks", "outer_blocks", "outer_committee_size", "outer_tolerance_ppm",
+            "default_outer_lr_nano", "outer_vote_blocks")
+MAX_WORKERS = 64
 BPS_FIELDS = ("verifier_share_bps", "bounty_bps", "heartbeat_penalty_bps")
 # (min, default, max) triples of the per-job verification fields, with their upper bound.
 RANGES = (("min_sample_ppm", "default_sample_ppm", "max_sample_ppm", PPM),
@@ -63,6 +66,17 @@ def default_params() -> Params:
         fraud_tau_milli=2_000,
         max_reassignments=3,
         max_queued_jobs=1_000,
+        # DiLoCo (docs/diloco.md): DiLoCo's outer lr 0.7 and Nesterov momentum 0.9; half the closed
+        # rounds checked by a committee of 2 with the single-host default tolerance.
+        max_workers=4,
+        round_blocks=40,
+        outer_blocks=20,
+        outer_sample_ppm=500_000,
+        outer_committee_size=2,
+        outer_tolerance_ppm=100_000,
+        default_outer_lr_nano=700_000_000,
+        default_outer_momentum_nano=900_000_000,
+        outer_vote_blocks=30,
     )
 
 
@@ -89,5 +103,20 @@ def validate_params(params: Params) -> None:
         raise ErrInvalidRequest(f"training params: cda_gamma_milli must be <= {MAX_GAMMA_MILLI}")
     if not 1 <= params.fraud_tau_milli <= MAX_TAU_MILLI:
         raise ErrInvalidRequest(f"training params: fraud_tau_milli must be within 1..{MAX_TAU_MILLI}")
+    validate_diloco_params(params)
     if not params.fee_denom:
         raise ErrInvalidRequest("training params: fee_denom must not be empty")
+
+
+def validate_diloco_params(params: Params) -> None:
+    """The DiLoCo fields (docs/diloco.md): bounded worker count, committee, ppm and nano values."""
+    if params.max_workers > MAX_WORKERS:
+        raise ErrInvalidRequest(f"training params: max_workers must be <= {MAX_WORKERS}")
+    if params.outer_sample_ppm > PPM:
+        raise ErrInvalidRequest(f"training params: outer_sample_ppm must be <= {PPM}")
+    if params.outer_committee_size > params.max_committee_size:
+        raise ErrInvalidRequest("training params: outer_committee_size must be <= max_committee_size")
+    if params.default_outer_lr_nano > 10 * NANO:
+        raise ErrInvalidRequest(f"training params: default_outer_lr_nano must be <= {10 * NANO}")
+    if params.default_outer_momentum_nano >= NANO:
+        raise ErrInvalidRequest(f"training params: default_outer_momentum_nano must be < {NANO}")
