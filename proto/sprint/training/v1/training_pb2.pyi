@@ -384,7 +384,7 @@ class HostUnavailability(_message.Message):
     def __init__(self, host: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
 
 class DilocoWorker(_message.Message):
-    __slots__ = ("host", "rank", "active", "joined_round", "optim_sha256", "collateral", "accepted_steps")
+    __slots__ = ("host", "rank", "active", "joined_round", "optim_sha256", "collateral", "accepted_steps", "missed_rounds")
     HOST_FIELD_NUMBER: _ClassVar[int]
     RANK_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_FIELD_NUMBER: _ClassVar[int]
@@ -392,6 +392,7 @@ class DilocoWorker(_message.Message):
     OPTIM_SHA256_FIELD_NUMBER: _ClassVar[int]
     COLLATERAL_FIELD_NUMBER: _ClassVar[int]
     ACCEPTED_STEPS_FIELD_NUMBER: _ClassVar[int]
+    MISSED_ROUNDS_FIELD_NUMBER: _ClassVar[int]
     host: str
     rank: int
     active: bool
@@ -399,7 +400,8 @@ class DilocoWorker(_message.Message):
     optim_sha256: str
     collateral: int
     accepted_steps: int
-    def __init__(self, host: _Optional[str] = ..., rank: _Optional[int] = ..., active: bool = ..., joined_round: _Optional[int] = ..., optim_sha256: _Optional[str] = ..., collateral: _Optional[int] = ..., accepted_steps: _Optional[int] = ...) -> None: ...
+    missed_rounds: int
+    def __init__(self, host: _Optional[str] = ..., rank: _Optional[int] = ..., active: bool = ..., joined_round: _Optional[int] = ..., optim_sha256: _Optional[str] = ..., collateral: _Optional[int] = ..., accepted_steps: _Optional[int] = ..., missed_rounds: _Optional[int] = ...) -> None: ...
 
 class RoundContribution(_message.Message):
     __slots__ = ("host", "rank", "delta_sha256", "delta_size", "start_optim_sha256", "end_optim_sha256", "end_optim_size", "root", "losses_micro", "height")
@@ -426,19 +428,21 @@ class RoundContribution(_message.Message):
     def __init__(self, host: _Optional[str] = ..., rank: _Optional[int] = ..., delta_sha256: _Optional[str] = ..., delta_size: _Optional[int] = ..., start_optim_sha256: _Optional[str] = ..., end_optim_sha256: _Optional[str] = ..., end_optim_size: _Optional[int] = ..., root: _Optional[bytes] = ..., losses_micro: _Optional[_Iterable[int]] = ..., height: _Optional[int] = ...) -> None: ...
 
 class OuterCommit(_message.Message):
-    __slots__ = ("host", "weights_sha256", "momentum_sha256", "height")
+    __slots__ = ("host", "weights_sha256", "momentum_sha256", "height", "weights_size")
     HOST_FIELD_NUMBER: _ClassVar[int]
     WEIGHTS_SHA256_FIELD_NUMBER: _ClassVar[int]
     MOMENTUM_SHA256_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTS_SIZE_FIELD_NUMBER: _ClassVar[int]
     host: str
     weights_sha256: str
     momentum_sha256: str
     height: int
-    def __init__(self, host: _Optional[str] = ..., weights_sha256: _Optional[str] = ..., momentum_sha256: _Optional[str] = ..., height: _Optional[int] = ...) -> None: ...
+    weights_size: int
+    def __init__(self, host: _Optional[str] = ..., weights_sha256: _Optional[str] = ..., momentum_sha256: _Optional[str] = ..., height: _Optional[int] = ..., weights_size: _Optional[int] = ...) -> None: ...
 
 class DilocoRound(_message.Message):
-    __slots__ = ("index", "status", "start_weights_sha256", "start_momentum_sha256", "open_height", "deadline", "contributions", "outer_commits", "agreed_weights_sha256", "agreed_momentum_sha256", "closed_height", "check", "checked_host", "committee", "votes", "reverification", "vote_deadline", "flagged")
+    __slots__ = ("index", "status", "start_weights_sha256", "start_momentum_sha256", "open_height", "deadline", "contributions", "outer_commits", "agreed_weights_sha256", "agreed_momentum_sha256", "closed_height", "check", "checked_host", "committee", "votes", "reverification", "vote_deadline", "flagged", "agreed_weights_size")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     START_WEIGHTS_SHA256_FIELD_NUMBER: _ClassVar[int]
@@ -457,6 +461,7 @@ class DilocoRound(_message.Message):
     REVERIFICATION_FIELD_NUMBER: _ClassVar[int]
     VOTE_DEADLINE_FIELD_NUMBER: _ClassVar[int]
     FLAGGED_FIELD_NUMBER: _ClassVar[int]
+    AGREED_WEIGHTS_SIZE_FIELD_NUMBER: _ClassVar[int]
     index: int
     status: RoundStatus
     start_weights_sha256: str
@@ -475,7 +480,8 @@ class DilocoRound(_message.Message):
     reverification: TrainingReverification
     vote_deadline: int
     flagged: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, index: _Optional[int] = ..., status: _Optional[_Union[RoundStatus, str]] = ..., start_weights_sha256: _Optional[str] = ..., start_momentum_sha256: _Optional[str] = ..., open_height: _Optional[int] = ..., deadline: _Optional[int] = ..., contributions: _Optional[_Iterable[_Union[RoundContribution, _Mapping]]] = ..., outer_commits: _Optional[_Iterable[_Union[OuterCommit, _Mapping]]] = ..., agreed_weights_sha256: _Optional[str] = ..., agreed_momentum_sha256: _Optional[str] = ..., closed_height: _Optional[int] = ..., check: _Optional[_Union[RoundCheck, str]] = ..., checked_host: _Optional[str] = ..., committee: _Optional[_Iterable[str]] = ..., votes: _Optional[_Iterable[_Union[CommitteeVote, _Mapping]]] = ..., reverification: _Optional[_Union[TrainingReverification, _Mapping]] = ..., vote_deadline: _Optional[int] = ..., flagged: _Optional[_Iterable[str]] = ...) -> None: ...
+    agreed_weights_size: int
+    def __init__(self, index: _Optional[int] = ..., status: _Optional[_Union[RoundStatus, str]] = ..., start_weights_sha256: _Optional[str] = ..., start_momentum_sha256: _Optional[str] = ..., open_height: _Optional[int] = ..., deadline: _Optional[int] = ..., contributions: _Optional[_Iterable[_Union[RoundContribution, _Mapping]]] = ..., outer_commits: _Optional[_Iterable[_Union[OuterCommit, _Mapping]]] = ..., agreed_weights_sha256: _Optional[str] = ..., agreed_momentum_sha256: _Optional[str] = ..., closed_height: _Optional[int] = ..., check: _Optional[_Union[RoundCheck, str]] = ..., checked_host: _Optional[str] = ..., committee: _Optional[_Iterable[str]] = ..., votes: _Optional[_Iterable[_Union[CommitteeVote, _Mapping]]] = ..., reverification: _Optional[_Union[TrainingReverification, _Mapping]] = ..., vote_deadline: _Optional[int] = ..., flagged: _Optional[_Iterable[str]] = ..., agreed_weights_size: _Optional[int] = ...) -> None: ...
 
 class DilocoState(_message.Message):
     __slots__ = ("workers_wanted", "inner_steps", "rounds", "outer_lr_nano", "outer_momentum_nano", "workers", "current_round", "rounds_log", "redone_steps", "rollbacks")

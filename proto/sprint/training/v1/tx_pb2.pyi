@@ -126,18 +126,20 @@ class MsgCommitDilocoRound(_message.Message):
     def __init__(self, worker: _Optional[str] = ..., job_id: _Optional[int] = ..., round: _Optional[int] = ..., delta_sha256: _Optional[str] = ..., delta_size: _Optional[int] = ..., end_optim_sha256: _Optional[str] = ..., end_optim_size: _Optional[int] = ..., root: _Optional[bytes] = ..., losses_micro: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class MsgCommitDilocoOuter(_message.Message):
-    __slots__ = ("worker", "job_id", "round", "weights_sha256", "momentum_sha256")
+    __slots__ = ("worker", "job_id", "round", "weights_sha256", "momentum_sha256", "weights_size")
     WORKER_FIELD_NUMBER: _ClassVar[int]
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     ROUND_FIELD_NUMBER: _ClassVar[int]
     WEIGHTS_SHA256_FIELD_NUMBER: _ClassVar[int]
     MOMENTUM_SHA256_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTS_SIZE_FIELD_NUMBER: _ClassVar[int]
     worker: str
     job_id: int
     round: int
     weights_sha256: str
     momentum_sha256: str
-    def __init__(self, worker: _Optional[str] = ..., job_id: _Optional[int] = ..., round: _Optional[int] = ..., weights_sha256: _Optional[str] = ..., momentum_sha256: _Optional[str] = ...) -> None: ...
+    weights_size: int
+    def __init__(self, worker: _Optional[str] = ..., job_id: _Optional[int] = ..., round: _Optional[int] = ..., weights_sha256: _Optional[str] = ..., momentum_sha256: _Optional[str] = ..., weights_size: _Optional[int] = ...) -> None: ...
 
 class MsgVoteDilocoRound(_message.Message):
     __slots__ = ("worker", "job_id", "round", "verdict", "distance_ppm")
