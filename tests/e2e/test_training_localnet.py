@@ -3,8 +3,10 @@
 One localnet for the whole file. The workers start once the first job is assigned: its host's worker
 trains in fp32, the next node's in bf16 (honest, checked by fp32 re-execution), the other two run
 `--cheat skip-intervals` and `--cheat noise`. The Sprint stays in a long commit phase (no settlement:
-host weights stay at genesis, no nonce search takes the CPU from training). The other three cheat modes
-are shown caught at worker level (tests/unit/worker/test_training_agent_cheats.py).
+host weights stay at genesis, no nonce search takes the CPU from training). Bans last BAN_BLOCKS, so
+the cheating workers restart in two later rounds with the other three modes (truncated-batch,
+stale-gradient, low-precision); tests/unit/worker/test_training_agent_cheats.py shows all five at
+worker level too.
 
 1. Bad submissions through the real node are refused with a code and change nothing.
 2. A tiny-lm fine-tune on a 24 KB English-like text, submitted with `sprintd tx training submit --wait`,
@@ -16,6 +18,8 @@ are shown caught at worker level (tests/unit/worker/test_training_agent_cheats.p
    by an honest host; the bf16 host is never flagged; the killed prover's job needed no re-assignment.
 4. The output model's held-out loss is lower than the base model's by at least MARGIN_BITS bits per
    byte, and an inference job on it returns text whose byte frequencies are closer to the corpus.
+5. Rounds 2 and 3: four more jobs each (one per host); each cheater, in its new mode, is caught again
+   (fraud, slashed, banned) and its job finished by an honest host.
 """
 
 from __future__ import annotations
@@ -42,11 +46,17 @@ pytestmark = pytest.mark.e2e
 ROLES = ("fp32", "bf16", "skip-intervals", "noise")
 CHEAT_MODES = ROLES[2:]
 SEGMENT_INTERVALS = 4
+# Capacity 8 GFLOP per weight: a genesis host (weight 10) holds one job at a time (main 77 GFLOP, bait
+# 46), so a batch of jobs spreads over the free hosts whatever their scores.
 TRAINING_PARAMS = {
     "intervals_per_segment": SEGMENT_INTERVALS, "segment_blocks": "120", "reveal_blocks": "80",
-    "vote_blocks": "25", "reverify_blocks": "25", "queue_blocks": "2000", "default_sample_ppm": 250_000,
-    "default_committee_size": 2, "max_reassignments": 3,
+    "vote_blocks": "60", "reverify_blocks": "40", "queue_blocks": "2000", "default_sample_ppm": 250_000,
+    "default_committee_size": 2, "max_reassignments": 8, "capacity_gflop_per_weight": "8",
 }
+BAN_BLOCKS = 40  # short, so the cheaters serve again in the later rounds
+# Later rounds: the cheating workers restart with the other modes (role -> mode of round 2, of round 3).
+ROUNDS = ({"skip-intervals": "truncated-batch", "noise": "stale-gradient"},
+          {"skip-intervals": "low-precision", "noise": "low-precision"})
 # The first epoch's commit phase outlasts the test: no settlement, no nonce search.
 SPRINT = {"commit_blocks": "100000"}
 MAIN = {"steps": 200, "batch": 8, "seq": 64, "interval": 10, "lr": "3e-3"}
@@ -74,7 +84,7 @@ def net(tmp_path_factory):
                    "--timeout-propose", "2s")
     assert init.returncode == 0, init.stderr
     set_sprint_params(directory, {**sprint_params(), **SPRINT})
-    set_module_params(directory, "staking", {"ban_blocks": "100000"})  # testnet's 50 would end mid-test
+    set_module_params(directory, "staking", {"ban_blocks": str(BAN_BLOCKS)})
     from worker.training.tolerance import DEFAULT_TOLERANCE_PPM
 
     # the tolerance the worker library calibrated (honest bf16 vs fp32 below it, every cheat above)
@@ -307,20 +317,22 @@ def submit_main(net, dataset_path):
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def submit_baits(net, chain, dataset: bytes) -> None:
-    """Three more jobs in one tx from node 1's operator, so that every host proves one."""
+def submit_baits(net, chain, dataset: bytes, count: int = 3, prefix: str = "bait") -> set[int]:
+    """`count` more jobs in one tx from node 1's operator (one per free host); their ids."""
     from abci_app.client import NodeClient
 
     key = key_of(net, 1)
+    before = {j.id for j in chain.jobs()}
     # a committee of every other host: a cheater is caught even when another cheater on its committee is
     # banned before it votes (a committee of 2 with one silent member would let it pass)
-    msgs = [bait_message(key.bech32, dataset, f"bait-{n}", 0, committee_size=3) for n in range(3)]
+    msgs = [bait_message(key.bech32, dataset, f"{prefix}-{n}", 0, committee_size=3) for n in range(count)]
     for msg in msgs:
         msg.budget = 2 * job_cost(chain, msg)
     resp = broadcast(net, key, msgs)
     assert resp.code == 0, resp.raw_log
     with NodeClient(net.grpc_address(0)) as client:
         assert client.wait_for_tx(resp.txhash, timeout=30).tx_response.code == 0
+    return {j.id for j in chain.jobs()} - before
 
 
 def own_segments(job, operator: str) -> list:
@@ -435,7 +447,24 @@ def all_votes(seg) -> list:
     return list(seg.votes) + list(seg.reverification.votes)
 
 
-def assert_cheater_caught(chain, jobs, i: int, mode: str) -> None:
+def note_bans(chain) -> None:
+    """Remember every ban seen as (host, banned_until): bans end after BAN_BLOCKS, tests check them later."""
+    from sprint.hosts.v1 import hosts_pb2
+
+    for operator in operators(chain.net):
+        host = chain.host(operator)
+        if host.status == hosts_pb2.HOST_STATUS_BANNED:
+            STATE.setdefault("bans", set()).add((operator, host.banned_until))
+
+
+def finished(chain, ids=None) -> list | None:
+    """The jobs (all, or `ids`) once every one is COMPLETED or FAILED; notes bans on the way."""
+    note_bans(chain)
+    jobs = [j for j in chain.jobs() if ids is None or j.id in ids]
+    return jobs if jobs and all(status_name(j) in ("COMPLETED", "FAILED") for j in jobs) else None
+
+
+def assert_cheater_caught(chain, jobs, i: int, mode: str, since: int = 0) -> None:
     cheater = operators(chain.net)[i]
     caught = [j for j in jobs if cheater in j.excluded]
     assert caught, f"the {mode} cheater was never excluded from a job: {[(j.id, list(j.excluded)) for j in jobs]}"
@@ -449,16 +478,14 @@ def assert_cheater_caught(chain, jobs, i: int, mode: str) -> None:
         print(f"{mode} cheater on job {job.id}: segments {[s.index for s in frauds]} FRAUD, INVALID votes with "
               f"distances {[list(v.distances_ppm) for v in invalid]}; finished by {sorted(finishers)}")
     assert chain.bonded(cheater) < STATE["bonded"][cheater], f"the {mode} cheater was not slashed"
-    from sprint.hosts.v1 import hosts_pb2
-
-    assert chain.host(cheater).status == hosts_pb2.HOST_STATUS_BANNED, chain.host(cheater)
+    bans = [until for host, until in STATE.get("bans", ()) if host == cheater and until > since]
+    assert bans, f"the {mode} cheater was never seen banned after height {since}"
 
 
 def test_every_job_completes_cheaters_are_caught_and_bf16_is_never_flagged(net):
     chain = Chain(net)
     hosts = operators(net)
-    jobs = wait_until(lambda: (js := chain.jobs()) and all(status_name(j) in ("COMPLETED", "FAILED") for j in js)
-                      and js, 420, "every training job to finish", net, interval=1.0)
+    jobs = wait_until(lambda: finished(chain), 420, "every training job to finish", net, interval=1.0)
     assert [status_name(j) for j in jobs] == ["COMPLETED"] * 4, [(j.id, status_name(j), j.fail_reason) for j in jobs]
     out, err = STATE["cli"].communicate(timeout=120)
     assert STATE["cli"].returncode == 0, err[-2000:]
@@ -544,3 +571,34 @@ def test_the_output_model_beats_the_base_model_on_held_out_text_and_in_inference
     out_l1 = byte_l1(out, text)
     print(f"byte-frequency L1 to the corpus: base {base_l1:.3f}, fine-tuned {out_l1:.3f}; sample {out[:80]!r}")
     assert out_l1 < base_l1, (base_l1, out_l1)
+
+
+# ---------------------------------------------------------------------- 5. the other cheat modes
+
+
+def restart_worker(net, i: int, cheat: str) -> None:
+    """Node i's worker again, now with `--cheat cheat`."""
+    net.kill_worker(i)
+    args = net.worker_args[i]
+    net.worker_args[i] = (args[:args.index("--cheat")] if "--cheat" in args else args) + ["--cheat", cheat]
+    net.start_worker(i)
+
+
+@pytest.mark.parametrize("round_no", [2, 3])
+def test_the_other_cheat_modes_are_caught_in_later_rounds(net, corpus, round_no):
+    from sprint.hosts.v1 import hosts_pb2
+
+    chain = Chain(net)
+    hosts = operators(net)
+    modes = {role(name): mode for name, mode in ROUNDS[round_no - 2].items()}
+    for i, mode in modes.items():
+        restart_worker(net, i, mode)
+    wait_until(lambda: note_bans(chain) or all(chain.host(hosts[i]).status != hosts_pb2.HOST_STATUS_BANNED
+                                               for i in modes), 120, "the cheaters' bans to end", net)
+    since = net.heights([0])[0]
+    STATE["bonded"] = {h: chain.bonded(h) for h in hosts}
+    ids = submit_baits(net, chain, corpus[0].read_bytes(), count=N, prefix=f"round{round_no}")
+    jobs = wait_until(lambda: finished(chain, ids), 300, f"round {round_no}'s jobs to finish", net, interval=1.0)
+    assert [status_name(j) for j in jobs] == ["COMPLETED"] * N, describe_jobs(chain)
+    for i, mode in modes.items():
+        assert_cheater_caught(chain, jobs, i, mode, since)
