@@ -7,7 +7,8 @@
    prover is banned is re-assigned without a fault (faults.drop_banned_provers); maintenance windows
    that ended before this height are pruned;
 2. verification (verification.end_block): sample and committee draws, reveal deadlines, vote
-   tallies, re-verification deadlines, fraud;
+   tallies, re-verification deadlines, fraud; then DiLoCo jobs (diloco_end.diloco_end_block):
+   banned workers leave, round checks, round barriers and deadlines (docs/diloco.md);
 3. completion and pay (settlement.complete_ready_jobs);
 4. scheduling of the queued jobs (scheduling.schedule).
 """
@@ -18,6 +19,8 @@ from sprint.training.v1.training_pb2 import TRAINING_JOB_STATUS_QUEUED, TRAINING
 
 from chain.context import Context
 from chain.modules.training import faults, scheduling, settlement, verification
+from chain.modules.training.diloco_end import diloco_end_block
+from chain.modules.training.diloco_submit import is_diloco
 from chain.modules.training.expected_keepers import TrainingDeps
 
 
@@ -25,6 +28,7 @@ def end_block(ctx: Context, deps: TrainingDeps) -> None:
     """The four steps of the module docstring."""
     handle_deadlines(ctx, deps)
     verification.end_block(ctx, deps)
+    diloco_end_block(ctx, deps)
     settlement.complete_ready_jobs(ctx, deps)
     scheduling.schedule(ctx, deps)
 
@@ -33,6 +37,8 @@ def handle_deadlines(ctx: Context, deps: TrainingDeps) -> None:
     deps.training.prune_maintenance(ctx.store, ctx.block.height)
     for job_id in deps.training.due_jobs(ctx.store, ctx.block.height):
         job = deps.training.get_job(ctx.store, job_id)
+        if job.status == TRAINING_JOB_STATUS_TRAINING and is_diloco(job):
+            continue  # its round deadlines are diloco_end_block's
         if job.status == TRAINING_JOB_STATUS_TRAINING:
             faults.miss_deadline(ctx, deps, job)
         elif job.status == TRAINING_JOB_STATUS_QUEUED:

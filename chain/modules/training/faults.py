@@ -72,7 +72,11 @@ def refund(ctx: Context, deps, job: TrainingJob) -> int:
 
 
 def release_collateral(deps, store, job: TrainingJob) -> None:
-    """Release the current prover's collateral for the job (nothing without a prover)."""
+    """Release the current prover's (a DiLoCo job: every active worker's) collateral for the job."""
+    for worker in job.diloco.workers:
+        if worker.active and worker.collateral:
+            deps.staking.release_job_collateral(store, decode_address(worker.host), job.id)
+            worker.collateral = 0
     if job.host:
         deps.staking.release_job_collateral(store, decode_address(job.host), job.id)
     job.collateral = 0

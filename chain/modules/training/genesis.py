@@ -94,6 +94,9 @@ def relock_collateral(store, keeper: TrainingKeeper, staking) -> None:
         job = keeper.get_job(store, job_id)
         if job.status in ACTIVE_STATUSES and job.host and job.collateral:
             staking.lock_job_collateral(store, decode_address(job.host), job.id, job.collateral)
+        for worker in job.diloco.workers:  # DiLoCo jobs: each active worker's own lock
+            if job.status in ACTIVE_STATUSES and worker.active and worker.collateral:
+                staking.lock_job_collateral(store, decode_address(worker.host), job.id, worker.collateral)
 
 
 def export_genesis(store, keeper: TrainingKeeper) -> dict:

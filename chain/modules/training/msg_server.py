@@ -23,7 +23,8 @@ from sprint.training.v1.training_pb2 import (
 )
 from sprint.training.v1.tx_pb2 import (
     MsgAnnounceMaintenance, MsgCommitTrainingSegment, MsgRevealTrainingStates, MsgSubmitTrainingJob,
-    MsgSubmitTrainingJobResponse, MsgVoteTrainingSegment,
+    MsgSubmitTrainingJobResponse, MsgVoteTrainingSegment, MsgCommitDilocoRound, MsgCommitDilocoOuter,
+    MsgVoteDilocoRound,
 )
 
 from chain.context import Context
@@ -31,7 +32,8 @@ from chain.errors import ErrInsufficientFee, ErrInvalidRequest, ErrUnauthorized
 from chain.modules.bank.keys import module_address
 from chain.modules.hosts.worker_auth import worker_host, worker_signers
 from chain.modules.inference.models import check_name, check_sha256_hex
-from chain.modules.training import cost, keys, reveals, votes
+from chain.modules.training import cost, diloco_checks, diloco_rounds, keys, reveals, votes
+from chain.modules.training.diloco_submit import diloco_costs, diloco_fields, validate_diloco_submit
 from chain.modules.training.expected_keepers import TrainingDeps
 from chain.modules.training.keeper import job_layout, next_segment_index
 from chain.msgfields import parse_address
@@ -42,6 +44,9 @@ MSG_COMMIT_URL = "/sprint.training.v1.MsgCommitTrainingSegment"
 MSG_REVEAL_URL = "/sprint.training.v1.MsgRevealTrainingStates"
 MSG_VOTE_URL = "/sprint.training.v1.MsgVoteTrainingSegment"
 MSG_MAINTENANCE_URL = "/sprint.training.v1.MsgAnnounceMaintenance"
+MSG_COMMIT_ROUND_URL = "/sprint.training.v1.MsgCommitDilocoRound"
+MSG_COMMIT_OUTER_URL = "/sprint.training.v1.MsgCommitDilocoOuter"
+MSG_VOTE_ROUND_URL = "/sprint.training.v1.MsgVoteDilocoRound"
 NANO = 1_000_000_000
 ROOT_BYTES = 32
 
@@ -84,6 +89,7 @@ def validate_submit(msg: MsgSubmitTrainingJob) -> None:
     if not msg.HasField("hyper"):
         raise ErrInvalidRequest("hyper (the hyperparameters) is required")
     _check_hyper(msg.hyper)
+    validate_diloco_submit(msg)
     if msg.budget == 0:
         raise ErrInsufficientFee("budget must be positive")
 
@@ -138,14 +144,19 @@ def build_job(ctx: Context, deps: TrainingDeps, msg: MsgSubmitTrainingJob) -> Tr
     params = training.get_params(store)
     model = _check_names(store, deps, msg)
     intervals = _check_bounds(msg, params, model)
-    sample = _verification_field(msg.sample_ppm, params.default_sample_ppm, params.min_sample_ppm,
-                                 params.max_sample_ppm, "sample_ppm")
-    committee = _verification_field(msg.committee_size, params.default_committee_size, params.min_committee_size,
-                                    params.max_committee_size, "committee_size")
-    tolerance = _verification_field(msg.tolerance_ppm, params.default_tolerance_ppm, params.min_tolerance_ppm,
-                                    params.max_tolerance_ppm, "tolerance_ppm")
     load = cost.load_gflop(cost.param_count(model.config), msg.hyper)
-    train_cost, verify_cost = cost.job_costs(params, load, sample, committee)
+    diloco = None
+    if msg.workers > 1:
+        sample, committee, tolerance, diloco = diloco_fields(msg, params)
+        load, train_cost, verify_cost = diloco_costs(params, load, sample, committee, msg.workers)
+    else:
+        sample = _verification_field(msg.sample_ppm, params.default_sample_ppm, params.min_sample_ppm,
+                                     params.max_sample_ppm, "sample_ppm")
+        committee = _verification_field(msg.committee_size, params.default_committee_size,
+                                        params.min_committee_size, params.max_committee_size, "committee_size")
+        tolerance = _verification_field(msg.tolerance_ppm, params.default_tolerance_ppm, params.min_tolerance_ppm,
+                                        params.max_tolerance_ppm, "tolerance_ppm")
+        train_cost, verify_cost = cost.job_costs(params, load, sample, committee)
     if msg.budget < train_cost + verify_cost:
         raise ErrInsufficientFee(
             f"budget {msg.budget}{params.fee_denom} is below the job's cost {train_cost + verify_cost}"
@@ -154,13 +165,16 @@ def build_job(ctx: Context, deps: TrainingDeps, msg: MsgSubmitTrainingJob) -> Tr
     if training.count_status(store, TRAINING_JOB_STATUS_QUEUED, params.max_queued_jobs) >= params.max_queued_jobs:
         raise ErrInvalidRequest(f"the training queue is full ({params.max_queued_jobs} jobs queued); retry later")
     ips = params.intervals_per_segment
-    return TrainingJob(
+    job = TrainingJob(
         submitter=msg.submitter, base_model=msg.base_model, dataset_sha256=msg.dataset_sha256,
         dataset_size=msg.dataset_size, hyper=msg.hyper, output_model=msg.output_model, budget=msg.budget,
         sample_ppm=sample, committee_size=committee, tolerance_ppm=tolerance, intervals=intervals,
         segments=-(-intervals // ips), intervals_per_segment=ips, load_gflop=load, train_cost=train_cost,
         verify_cost=verify_cost, submit_height=ctx.block.height, status=TRAINING_JOB_STATUS_QUEUED,
         resume_weights_sha256=model.weights_sha256, segment_deadline=ctx.block.height + params.queue_blocks)
+    if diloco is not None:
+        job.diloco.CopyFrom(diloco)
+    return job
 
 
 def _queue(ctx: Context, deps: TrainingDeps, job: TrainingJob) -> int:
@@ -314,6 +328,15 @@ class MsgServer:
     def vote_training_segment(self, ctx: Context, msg: MsgVoteTrainingSegment) -> None:
         votes.handle_vote(ctx, self.deps, msg)
 
+    def commit_diloco_round(self, ctx: Context, msg: MsgCommitDilocoRound) -> None:
+        diloco_rounds.handle_commit_round(ctx, self.deps, msg)
+
+    def commit_diloco_outer(self, ctx: Context, msg: MsgCommitDilocoOuter) -> None:
+        diloco_rounds.handle_commit_outer(ctx, self.deps, msg)
+
+    def vote_diloco_round(self, ctx: Context, msg: MsgVoteDilocoRound) -> None:
+        diloco_checks.handle_vote(ctx, self.deps, msg)
+
     def routes(self) -> list[tuple[str, Route]]:
         """(type URL, Route) of every training message."""
         return [
@@ -327,4 +350,10 @@ class MsgServer:
                                    self.reveal_training_states)),
             (MSG_VOTE_URL, Route(MsgVoteTrainingSegment, worker_signers, votes.validate_vote,
                                  self.vote_training_segment)),
+            (MSG_COMMIT_ROUND_URL, Route(MsgCommitDilocoRound, worker_signers, diloco_rounds.validate_commit_round,
+                                         self.commit_diloco_round)),
+            (MSG_COMMIT_OUTER_URL, Route(MsgCommitDilocoOuter, worker_signers, diloco_rounds.validate_commit_outer,
+                                         self.commit_diloco_outer)),
+            (MSG_VOTE_ROUND_URL, Route(MsgVoteDilocoRound, worker_signers, diloco_checks.validate_vote,
+                                       self.vote_diloco_round)),
         ]

@@ -17,7 +17,10 @@ from __future__ import annotations
 from sprint.training.v1.training_pb2 import TRAINING_JOB_STATUS_QUEUED, TRAINING_JOB_STATUS_TRAINING, TrainingJob
 
 from chain.context import Context
-from chain.modules.training import draws
+from chain.modules.training import diloco_schedule, draws
+from chain.modules.training.diloco_schedule import short_jobs, worker_load
+from chain.modules.training.diloco_state import active_workers
+from chain.modules.training.diloco_submit import is_diloco
 from chain.modules.training.cost import interval_gain
 from chain.modules.training.keeper import job_layout
 from chain.modules.training.scheduler import HostSlot, QueuedJob, cda_assign
@@ -39,6 +42,11 @@ def training_loads(ctx: Context, deps) -> dict[bytes, int]:
     loads: dict[bytes, int] = {}
     for job_id in deps.training.jobs_by_status(ctx.store, TRAINING_JOB_STATUS_TRAINING):
         job = deps.training.get_job(ctx.store, job_id)
+        if is_diloco(job):
+            for worker in active_workers(job):
+                operator = decode_address(worker.host)
+                loads[operator] = loads.get(operator, 0) + worker_load(job)
+            continue
         operator = decode_address(job.host)
         loads[operator] = loads.get(operator, 0) + job.load_gflop
     return loads
@@ -64,6 +72,8 @@ def queued_jobs(ctx: Context, deps, malicious_bps: int) -> dict[int, tuple[Train
     rows = {}
     for job_id in deps.training.jobs_by_status(ctx.store, TRAINING_JOB_STATUS_QUEUED):
         job = deps.training.get_job(ctx.store, job_id)
+        if is_diloco(job):
+            continue  # diloco_schedule assigns its workers
         excluded = tuple(decode_address(host) for host in job.excluded)
         rows[job_id] = (job, QueuedJob(job_id=job_id, budget=job.budget, load=job.load_gflop,
                                        min_collateral=required_job_collateral(job, malicious_bps),
@@ -72,14 +82,16 @@ def queued_jobs(ctx: Context, deps, malicious_bps: int) -> dict[int, tuple[Train
 
 
 def schedule(ctx: Context, deps) -> None:
-    """Assign queued jobs to hosts with the CDA (§10)."""
-    if not deps.training.jobs_by_status(ctx.store, TRAINING_JOB_STATUS_QUEUED):
+    """Assign queued jobs to hosts with the CDA (§10); DiLoCo workers first (diloco_schedule)."""
+    if not deps.training.jobs_by_status(ctx.store, TRAINING_JOB_STATUS_QUEUED) and not short_jobs(ctx, deps):
         return
     params = deps.training.get_params(ctx.store)
     hosts = host_slots(ctx, deps, params)
     if not hosts:
         return
-    rows = queued_jobs(ctx, deps, deps.staking.get_params(ctx.store).malicious_slash_bps)
+    malicious_bps = deps.staking.get_params(ctx.store).malicious_slash_bps
+    hosts = diloco_schedule.schedule(ctx, deps, params, hosts, malicious_bps)
+    rows = queued_jobs(ctx, deps, malicious_bps)
     for job_id, operator in cda_assign([queued for _, queued in rows.values()], hosts, params.cda_gamma_milli):
         job, queued = rows[job_id]
         assign(ctx, deps, job, operator, queued.min_collateral, params.segment_blocks)

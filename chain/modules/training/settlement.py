@@ -22,7 +22,8 @@ from sprint.training.v1.training_pb2 import (
 
 from chain.context import Context
 from chain.modules.inference.models import MAX_NAME_LENGTH
-from chain.modules.training import faults
+from chain.modules.training import diloco_settlement, faults
+from chain.modules.training.diloco_submit import is_diloco
 from chain.modules.training.fraud import prover_share
 from chain.modules.training.keeper import live_segments
 from chain.tx.crypto import decode_address
@@ -34,6 +35,9 @@ def complete_ready_jobs(ctx: Context, deps) -> None:
     """Complete every VERIFYING job whose segments have all PASSED (ascending id)."""
     for job_id in deps.training.jobs_by_status(ctx.store, TRAINING_JOB_STATUS_VERIFYING):
         job = deps.training.get_job(ctx.store, job_id)
+        if is_diloco(job):
+            diloco_settlement.complete_if_verified(ctx, deps, job)
+            continue
         segments = live_segments(job)
         if len(segments) == job.segments and all(s.status == SEGMENT_STATUS_PASSED for s in segments):
             complete(ctx, deps, job, segments)
