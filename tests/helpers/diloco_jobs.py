@@ -17,7 +17,7 @@ from sprint.inference.v1.inference_pb2 import VERDICT_INVALID, VERDICT_VALID
 from sprint.training.v1.tx_pb2 import MsgCommitDilocoOuter, MsgCommitDilocoRound, MsgVoteDilocoRound
 
 from chain.modules.training import msg_server
-from chain.modules.training.diloco_state import current_round, live_round
+from chain.modules.training.diloco_state import current_round, live_round, live_rounds
 from chain.tx.builder import pack_any
 from tests.helpers.training_jobs import TrainingNet
 
@@ -110,7 +110,7 @@ class DilocoNet(TrainingNet):
         """Every committee member votes VALID on every live round whose check is VOTING."""
         from sprint.training.v1.training_pb2 import ROUND_CHECK_VOTING
         entries = []
-        for rnd in self.job(job_id).diloco.rounds_log:
+        for rnd in live_rounds(self.job(job_id)):
             if rnd.check == ROUND_CHECK_VOTING:
                 entries += [(self.index_of(m), self.vote_round_msg(job_id, rnd.index, self.index_of(m)))
                             for m in rnd.committee]

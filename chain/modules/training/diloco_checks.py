@@ -166,10 +166,11 @@ def decide(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound, deadline_reac
 
 
 def forfeited_pay(job: TrainingJob, host: str) -> int:
-    """What `host` would be paid for its accepted steps (docs/diloco.md §7)."""
-    worker = ds.find_worker(job, host, active_only=False)
+    """What `host` would be paid for its steps in verified rounds (docs/diloco.md §7), as the
+    single-prover rule counts only PASSED segments."""
     total = job.diloco.rounds * job.diloco.inner_steps * job.diloco.workers_wanted
-    return job.train_cost * worker.accepted_steps // total if worker is not None and total else 0
+    rounds = sum(1 for rnd in ds.live_rounds(job) if ds.is_verified(rnd) and host in ds.contributors(rnd))
+    return job.train_cost * rounds * job.diloco.inner_steps // total if total else 0
 
 
 def confirm_fraud(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound) -> None:
