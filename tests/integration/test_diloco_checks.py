@@ -29,8 +29,9 @@ VERIFY_COST = 400  # ceil(600 x 10^6 x 2 / (10^6 x 3))
 
 
 def assert_invariants(net) -> None:
-    checks = net.app.modules.by_name["training"].invariants()
-    assert [check(net.app.committed_store()) for _, check in checks] == [None]
+    """The training escrow (the open jobs' escrow_left) and the bank's total supply invariants."""
+    checks = net.app.modules.by_name["training"].invariants() + net.app.modules.by_name["bank"].invariants()
+    assert [check(net.app.committed_store()) for _, check in checks] == [None, None]
 
 
 def finish(net, job_id) -> None:

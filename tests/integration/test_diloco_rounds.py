@@ -20,8 +20,9 @@ VERIFY_COST = 0   # outer_sample_ppm 0 in these tests
 
 
 def assert_invariants(net) -> None:
-    checks = net.app.modules.by_name["training"].invariants()
-    assert [check(net.app.committed_store()) for _, check in checks] == [None]
+    """The training escrow (the open jobs' escrow_left) and the bank's total supply invariants."""
+    checks = net.app.modules.by_name["training"].invariants() + net.app.modules.by_name["bank"].invariants()
+    assert [check(net.app.committed_store()) for _, check in checks] == [None, None]
 
 
 def run_job(net, job_id):
