@@ -30,7 +30,7 @@ from worker.inference.model import TinyLM, check_layout
 from worker.inference.weights import WeightsError, load_safetensors
 from worker.training.hyper import Hyper
 
-_DTYPES = {torch.float32: "F32", torch.int64: "I64"}
+_DTYPES = {torch.float32: "F32", torch.int64: "I64", torch.bfloat16: "BF16"}  # BF16: DiLoCo bf16 exchange
 EMPTY_OPTIM_SHA256 = ""  # the fresh optimizer's hash as written on chain (§4)
 
 
@@ -47,12 +47,12 @@ def _raw(t: torch.Tensor) -> bytes:
 
 
 def write_safetensors(tensors: dict[str, torch.Tensor]) -> bytes:
-    """Deterministic safetensors bytes of F32/I64 ``tensors`` (sorted names, no metadata)."""
+    """Deterministic safetensors bytes of F32/I64 (or BF16) ``tensors`` (sorted names, no metadata)."""
     header, raws, pos = {}, [], 0
     for name in sorted(tensors):
         t = tensors[name]
         if t.dtype not in _DTYPES:
-            raise ValueError(f"tensor {name}: dtype {t.dtype} is not F32 or I64")
+            raise ValueError(f"tensor {name}: dtype {t.dtype} is not F32, I64 or BF16")
         raw = _raw(t)
         assert len(raw) == t.element_size() * math.prod(t.shape)
         header[name] = {"dtype": _DTYPES[t.dtype], "shape": list(t.shape), "data_offsets": [pos, pos + len(raw)]}
