@@ -254,3 +254,24 @@ def test_a_round_without_any_contribution_reopens_and_the_job_fails_past_max_rea
     for w in job.diloco.workers:
         assert net.app.keepers.staking.job_collateral(net.app.committed_store(), net.hosts[net.index_of(w.host)].address) == 0
     assert_invariants(net)
+
+
+def test_a_round_without_outer_commits_is_flagged_rolled_back_and_redone():
+    net = DilocoNet(7)
+    _, job_id = net.submit_diloco(0)
+    net.round(job_id)
+    net.contribute(job_id)                        # round 1 closes; nobody commits its outer step
+    rnd = net.current(job_id)
+    net.advance_to(rnd.closed_height + 3)
+    block = net.run()
+    job = net.job(job_id)
+    d = job.diloco
+    assert [r.status for r in d.rounds_log] == [ROUND_STATUS_CLOSED, 4, ROUND_STATUS_OPEN]  # 4: ROLLED_BACK
+    assert len(d.rounds_log[1].flagged) == 3 and d.redone_steps == 24 and d.rollbacks == 1
+    assert job.reassignments == 1 and d.current_round == 1
+    assert net.current(job_id).start_weights_sha256 == h("t", job_id, 0, "")
+    assert all(w.optim_sha256 == h("o", job_id, 0, net.index_of(w.host), "") for w in d.workers)
+    assert events_of(block, "diloco_rollback")[0]["to_round"] == "1"
+    run_job(net, job_id)
+    assert net.job(job_id).status == TRAINING_JOB_STATUS_COMPLETED
+    assert_invariants(net)

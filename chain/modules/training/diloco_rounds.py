@@ -17,8 +17,8 @@ End block (`progress`, for the job's current round):
   max_reassignments). Otherwise OUTER (check PENDING).
 - OUTER: once every contributor committed or at the end of the closed + outer_blocks block: the pair
   committed by the most workers is agreed (ties: the earliest); contributors whose pair differs or
-  who did not commit are flagged (light penalty). No commit at all discards the round (it is redone
-  from its start). Round u + 1 opens from the agreed pair; after the last round the job is VERIFYING.
+  who did not commit are flagged (light penalty). No commit at all counts as a re-assignment (FAILED
+  past max_reassignments) and rolls the round back (it is redone from its start). Round u + 1 opens from the agreed pair; after the last round the job is VERIFYING.
 """
 
 from __future__ import annotations
@@ -210,19 +210,31 @@ def agreed_pair(rnd) -> OuterCommit | None:
     return first[best] if best is not None else None
 
 
+def no_outer_commit(ctx: Context, deps, job: TrainingJob, rnd) -> None:
+    """Nobody committed the outer step: a re-assignment (FAILED past max_reassignments), else the
+    round is rolled back and redone."""
+    from chain.modules.training import diloco_rollback  # a rollback re-opens rounds: import cycle
+    params = deps.training.get_params(ctx.store)
+    job.reassignments += 1
+    if job.reassignments > params.max_reassignments:
+        faults.fail(ctx, deps, job, f"round {rnd.index}: no outer commit ({job.reassignments} re-assignments, "
+                                    f"max_reassignments {params.max_reassignments})")
+        return
+    diloco_rollback.roll_back(ctx, deps, job, rnd.index, f"round {rnd.index}: no outer commit")
+
+
 def agree(ctx: Context, deps, job: TrainingJob, rnd) -> None:
     """Record the agreed theta_{u+1}, flag the others, open the next round (or finish training)."""
-    from chain.modules.training import diloco_rollback  # a rollback re-opens rounds: import cycle
     agreed = agreed_pair(rnd)
-    if agreed is None:
-        diloco_rollback.roll_back(ctx, deps, job, rnd.index, f"round {rnd.index}: no outer commit")
-        return
     pairs = {c.host: (c.weights_sha256, c.momentum_sha256) for c in rnd.outer_commits}
     for contribution in rnd.contributions:
-        if pairs.get(contribution.host) != (agreed.weights_sha256, agreed.momentum_sha256):
+        if agreed is None or pairs.get(contribution.host) != (agreed.weights_sha256, agreed.momentum_sha256):
             rnd.flagged.append(contribution.host)
             faults.penalize_unavailable(ctx, deps, decode_address(contribution.host),
                                         f"training job {job.id} round {rnd.index}: outer hash not the agreed one")
+    if agreed is None:
+        no_outer_commit(ctx, deps, job, rnd)
+        return
     for contribution in rnd.contributions:
         worker = ds.find_worker(job, contribution.host, active_only=False)
         worker.optim_sha256 = contribution.end_optim_sha256
