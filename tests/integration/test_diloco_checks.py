@@ -198,3 +198,23 @@ def test_app_hashes_do_not_depend_on_pythonhashseed():
         assert result.returncode == 0, result.stderr[-2000:]
         outputs.append(json.loads(result.stdout.strip().splitlines()[-1]))
     assert outputs[0] == outputs[1]
+
+
+def test_genesis_export_round_trips_a_diloco_job_and_relocks_every_workers_collateral():
+    from chain.modules import registry
+    from chain.store.memory import MemoryDB
+    from tests.helpers.chain import new_app, run_block
+
+    net = DilocoNet(7, training_params=CHECKED)
+    _, job_id = net.submit_diloco(0)
+    net.round(job_id)
+    exported = registry.export_genesis(net.app.committed_store(), net.app.keepers)
+    state = dict(net.app_state, **{"training": exported["training"], "inference": exported["inference"]})
+    app = new_app(MemoryDB(), state)
+    run_block(app)
+    store = app.committed_store()
+    job = app.keepers.training.get_job(store, job_id)
+    assert job.diloco == net.job(job_id).diloco
+    for worker in job.diloco.workers:
+        operator = net.hosts[net.index_of(worker.host)].address
+        assert app.keepers.staking.job_collateral(store, operator) == worker.collateral > 0
