@@ -3,7 +3,8 @@
     sprintd tx training submit --model tiny-lm --dataset-file FILE --steps N --batch-size B --lr LR
         --output-model NAME [--max-fee AMOUNTusprint (default: the job's cost)] [--seq-len S]
         [--checkpoint-interval C] [--beta1 0.9 --beta2 0.999 --eps 1e-8 --weight-decay 0.01]
-        [--sample-ppm P --committee-size M --tolerance-ppm T] [--wait [--timeout 3600]] --from KEY
+        [--sample-ppm P --committee-size M --tolerance-ppm T] [--workers N --inner-steps K
+        [--outer-lr 0.7 --outer-momentum 0.9]] [--wait [--timeout 3600]] --from KEY
     sprintd q training job ID [--plot loss.png] | jobs [--host A --submitter A --status S --limit N]
         | params | maintenance HOST
 
@@ -27,6 +28,7 @@ from abci_app.cli.training_input import (
     JobInput,
     build_hyper,
     check_dataset,
+    check_diloco,
     check_output_name,
     check_verification,
     estimate_costs,
@@ -55,8 +57,9 @@ def submit_message(client: NodeClient, signer: str, job: JobInput, dataset_sha25
         raise CliError(f"model {job.output_model!r} is already registered; choose another --output-model")
     hyper = build_hyper(job, params, model.config)
     check_dataset(job.dataset_size, hyper.seq_len, params)
+    check_diloco(job, hyper, params)
     sample_ppm, committee = check_verification(job, params)
-    load, train, verify = estimate_costs(params, model.config, hyper, sample_ppm, committee)
+    load, train, verify = estimate_costs(params, model.config, hyper, sample_ppm, committee, job.workers)
     cost = train + verify
     if max_fee is None:
         max_fee = cost
@@ -69,7 +72,15 @@ def submit_message(client: NodeClient, signer: str, job: JobInput, dataset_sha25
     return MsgSubmitTrainingJob(
         submitter=signer, base_model=model.name, dataset_sha256=dataset_sha256, dataset_size=job.dataset_size,
         hyper=hyper, output_model=job.output_model, budget=max_fee, sample_ppm=job.sample_ppm,
-        committee_size=job.committee_size, tolerance_ppm=job.tolerance_ppm)
+        committee_size=job.committee_size, tolerance_ppm=job.tolerance_ppm, **_diloco_fields(job))
+
+
+def _diloco_fields(job: JobInput) -> dict:
+    """The DiLoCo fields of the submission (none for a single-prover job)."""
+    if job.workers <= 1:
+        return {}
+    return dict(workers=job.workers, inner_steps=job.inner_steps, outer_lr_nano=job.outer_lr_nano,
+                outer_momentum_nano=job.outer_momentum_nano)
 
 
 def _model_exists(client: NodeClient, name: str) -> bool:
@@ -168,17 +179,25 @@ def training_tx() -> None:
               "[default: the chain's].")
 @click.option("--committee-size", type=click.IntRange(min=0), default=0, help="[default: the chain's]")
 @click.option("--tolerance-ppm", type=click.IntRange(min=0), default=0, help="[default: the chain's]")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Hosts training together with DiLoCo (docs/diloco.md); > 1 needs --inner-steps.")
+@click.option("--inner-steps", type=click.IntRange(min=0), default=0, help="Inner steps per DiLoCo round.")
+@click.option("--outer-lr", default="0", help="DiLoCo outer learning rate [default: the chain's, 0.7].")
+@click.option("--outer-momentum", default="0", help="DiLoCo outer Nesterov momentum [default: the chain's, 0.9].")
 @click.option("--timeout", "follow_timeout", type=float, default=DEFAULT_FOLLOW_TIMEOUT, show_default=True,
               help="Seconds --wait follows the job.")
 def submit_cmd(ctx, model, dataset_file, steps, batch_size, lr, output_model, max_fee, seq_len, checkpoint_interval,
-               beta1, beta2, eps, weight_decay, sample_ppm, committee_size, tolerance_ppm, follow_timeout):
+               beta1, beta2, eps, weight_decay, sample_ppm, committee_size, tolerance_ppm, workers, inner_steps,
+               outer_lr, outer_momentum, follow_timeout):
     """Submit a fine-tuning job; with --wait, follow it to the end with a progress bar."""
     from abci_app.blobs.store import DEFAULT_MAX_BLOB_BYTES, sha256_hex
 
     fee = parse_optional_amount(max_fee, "--max-fee")
     job = JobInput(model, output_model, 0, steps, batch_size, seq_len, checkpoint_interval, parse_nano(lr, "--lr"),
                    parse_nano(beta1, "--beta1"), parse_nano(beta2, "--beta2"), parse_nano(eps, "--eps"),
-                   parse_nano(weight_decay, "--weight-decay"), sample_ppm, committee_size, tolerance_ppm)
+                   parse_nano(weight_decay, "--weight-decay"), sample_ppm, committee_size, tolerance_ppm,
+                   workers, inner_steps, parse_nano(outer_lr, "--outer-lr"),
+                   parse_nano(outer_momentum, "--outer-momentum"))
     if follow_timeout <= 0:
         raise CliError("--timeout must be positive (seconds)")
     data = read_dataset(dataset_file, DEFAULT_MAX_BLOB_BYTES)

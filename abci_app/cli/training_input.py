@@ -67,6 +67,10 @@ class JobInput:
     sample_ppm: int
     committee_size: int
     tolerance_ppm: int
+    workers: int = 1  # > 1: a multi-host DiLoCo job (docs/diloco.md)
+    inner_steps: int = 0
+    outer_lr_nano: int = 0  # 0: the chain's default
+    outer_momentum_nano: int = 0
 
 
 def _check(ok: bool, message: str) -> None:
@@ -106,6 +110,21 @@ def build_hyper(job: JobInput, params, model_config):
                        seq_len=seq_len, total_steps=job.steps, checkpoint_interval=interval)
 
 
+def check_diloco(job: JobInput, hyper, params) -> None:
+    """docs/diloco.md §1 for --workers > 1: workers <= max_workers, --inner-steps dividing --steps and
+    a multiple of the checkpoint interval, --outer-momentum < 1, --outer-lr <= 10."""
+    if job.workers <= 1:
+        return
+    _check(job.workers <= params.max_workers,
+           f"--workers {job.workers} is over the chain's max_workers {params.max_workers}")
+    k, c = job.inner_steps, hyper.checkpoint_interval
+    _check(k >= 1, "--inner-steps is required with --workers > 1 (inner steps per DiLoCo round)")
+    _check(hyper.total_steps % k == 0, f"--inner-steps {k} must divide --steps {hyper.total_steps}")
+    _check(k % c == 0, f"--inner-steps {k} must be a multiple of the checkpoint interval {c}")
+    _check(job.outer_momentum_nano < NANO, "--outer-momentum must be in [0, 1), e.g. 0.9")
+    _check(job.outer_lr_nano <= 10 * NANO, "--outer-lr must be at most 10, e.g. 0.7")
+
+
 def check_verification(job: JobInput, params) -> tuple[int, int]:
     """(sample_ppm, committee_size) in effect (0 = the params' default), each within its bounds."""
     for flag, value, low, high in (
@@ -114,6 +133,8 @@ def check_verification(job: JobInput, params) -> tuple[int, int]:
         ("--tolerance-ppm", job.tolerance_ppm, params.min_tolerance_ppm, params.max_tolerance_ppm),
     ):
         _check(value == 0 or low <= value <= high, f"{flag} {value} is outside {low}..{high} (0 takes the default)")
+    if job.workers > 1:  # DiLoCo jobs default to the outer-round verification params
+        return (job.sample_ppm or params.outer_sample_ppm, job.committee_size or params.outer_committee_size)
     return (job.sample_ppm or params.default_sample_ppm, job.committee_size or params.default_committee_size)
 
 
@@ -124,11 +145,17 @@ def check_dataset(size: int, seq_len: int, params) -> None:
            f"the dataset is {size} bytes, over the chain's max_dataset_bytes {params.max_dataset_bytes}")
 
 
-def estimate_costs(params, model_config, hyper, sample_ppm: int, committee_size: int) -> tuple[int, int, int]:
-    """(load_gflop, train_cost, verify_cost) of docs/training.md §2, computed by the chain's own code."""
+def estimate_costs(params, model_config, hyper, sample_ppm: int, committee_size: int,
+                   workers: int = 1) -> tuple[int, int, int]:
+    """(load_gflop, train_cost, verify_cost) of docs/training.md §2 (docs/diloco.md §1 for workers > 1),
+    computed by the chain's own code."""
     from chain.modules.training import cost
 
     load = cost.load_gflop(cost.param_count(model_config), hyper)
+    if workers > 1:
+        from chain.modules.training.diloco_submit import diloco_costs
+
+        return diloco_costs(params, load, sample_ppm, committee_size, workers)
     return (load, *cost.job_costs(params, load, sample_ppm, committee_size))
 
 

@@ -218,6 +218,31 @@ def _host_line(job) -> str:
     return line + (f", collateral {job.collateral}usprint locked" if job.collateral else "")
 
 
+def diloco_lines(job) -> list[str]:
+    """A DiLoCo job's workers and rounds (docs/diloco.md): one line per worker, two per round entry
+    (status, contributions by rank with their last loss, the agreed theta hash, the check)."""
+    from sprint.training.v1.training_pb2 import RoundCheck, RoundStatus
+
+    d = job.diloco
+    lines = [f"DiLoCo: {d.workers_wanted} workers x {d.inner_steps} inner steps, round {d.current_round}/{d.rounds}"
+             f"  outer lr {_dec(d.outer_lr_nano, 10**9)}  momentum {_dec(d.outer_momentum_nano, 10**9)}"
+             f"  rollbacks {d.rollbacks}  redone steps {d.redone_steps}"]
+    for w in sorted(d.workers, key=lambda w: (w.rank, not w.active)):
+        lines.append(f"  rank {w.rank} {w.host}  {'active' if w.active else 'left'}  joined round {w.joined_round}"
+                     f"  accepted steps {w.accepted_steps}  missed {w.missed_rounds}")
+    lines.append("rounds:")
+    for rnd in d.rounds_log:
+        ranks = ", ".join(f"{c.rank}:{(c.losses_micro[-1] if c.losses_micro else 0) / 1e6:.4f}"
+                          for c in sorted(rnd.contributions, key=lambda c: c.rank))
+        lines.append(f"  #{rnd.index} {RoundStatus.Name(rnd.status).removeprefix('ROUND_STATUS_')}  "
+                     f"check {RoundCheck.Name(rnd.check).removeprefix('ROUND_CHECK_')}"
+                     + (f" of {rnd.checked_host}" if rnd.checked_host else "")
+                     + f"  contributions (rank:loss) [{ranks}]")
+        lines.append(f"     theta {rnd.agreed_weights_sha256 or '-'}"
+                     + (f"  flagged {', '.join(rnd.flagged)}" if rnd.flagged else ""))
+    return lines
+
+
 def job_lines(job) -> list[str]:
     """Readable lines: status, host, hyperparameters, costs and pay, segments, loss curve."""
     h, now = job.hyper, progress(job)
@@ -245,4 +270,6 @@ def job_lines(job) -> list[str]:
                      + (f"; output weights {job.output_weights_sha256}" if job.output_weights_sha256 else ""))
     if job.fail_reason:
         lines.append(f"failed: {job.fail_reason}")
+    if job.diloco.workers_wanted > 1:
+        return lines + diloco_lines(job)
     return lines + ["segments:"] + _segment_lines(job) + loss_lines(job)

@@ -86,6 +86,7 @@ class TrainingAgent:
         self._params, self._params_height = None, -PARAMS_REFRESH_BLOCKS
         self.committed = self.revealed = self.voted = 0
         self.disabled = False
+        self.diloco = None  # a DilocoAgent (multi-host jobs, docs/diloco.md) stepped with the same jobs
 
     def params(self, height: int):
         if self._params is None or height - self._params_height >= PARAMS_REFRESH_BLOCKS:
@@ -118,6 +119,8 @@ class TrainingAgent:
             for segment, kind in plan.votes_due(job, self.operator):
                 self._vote(job, segment, kind, height)
         self._clean(jobs, ips)
+        if self.diloco is not None:
+            self.diloco.step_jobs(height, jobs)
 
     # ------------------------------------------------------------------ prover
 
@@ -282,6 +285,8 @@ class TrainingAgent:
             event.set()
         self.train_lane.shutdown()
         self.check_lane.shutdown()
+        if self.diloco is not None:
+            self.diloco.close()
 
 
 def attach(sprint_agent, node_address: str, sprint_state_path: str | Path, *, device: str = "cpu",
@@ -300,8 +305,29 @@ def attach(sprint_agent, node_address: str, sprint_state_path: str | Path, *, de
     models = _ModelCache(sprint_agent.view)
     agent = TrainingAgent(TrainingView(sprint_agent.view.client), models, sprint_agent.sender, sprint_agent.operator,
                           sprint_agent.worker, store, compute, echo=echo, metrics=sprint_agent.metrics)
+    agent.diloco = _diloco_agent(sprint_agent, compute, models, cache_dir, echo)
     sprint_agent.training = agent
     return agent
+
+
+def _diloco_agent(sprint_agent, compute: TrainingCompute, models, cache_dir, echo):
+    """The DilocoAgent beside the training agent: same sender, blobs, datasets, precision and cheat;
+    the blobs it makes are also kept in the worker's blob cache (its states survive a restart)."""
+    from worker.agent.diloco_agent import DilocoAgent
+    from worker.agent.diloco_compute import DilocoCompute
+
+    keep = (lambda data: None) if cache_dir is None else _cache_keeper(cache_dir)
+    return DilocoAgent(sprint_agent.sender, sprint_agent.operator, sprint_agent.worker,
+                       DilocoCompute(compute, models, keep), echo=echo)
+
+
+def _cache_keeper(cache_dir):
+    import hashlib
+
+    from abci_app.blobs.store import BlobStore
+
+    store = BlobStore(cache_dir)
+    return lambda data: store.put(data, hashlib.sha256(data).hexdigest())
 
 
 class _ModelCache:
