@@ -26,7 +26,8 @@ DILOCO_MOMENTUM_NANO = 900_000_000  # and Nesterov momentum 0.9
 class SimResult:
     """A simulated job: ``theta_hashes[u]`` / ``momentum_hashes[u]`` after round u, held-out loss
     before round 0 and after each round, the contributions {rank: InnerResult} per round, the final
-    theta and momentum blobs, and seconds spent in inner steps / outer steps / evaluation."""
+    theta and momentum blobs, the last round's start pair (theta_u, m_u), and seconds spent in inner
+    steps / outer steps / evaluation."""
 
     theta_hashes: list[str] = field(default_factory=list)
     momentum_hashes: list[str] = field(default_factory=list)
@@ -34,6 +35,7 @@ class SimResult:
     contributions: list[dict[int, InnerResult]] = field(default_factory=list)
     theta: bytes = b""
     momentum: bytes = b""
+    last_start: tuple[bytes, bytes] = (b"", b"")
     seconds: dict[str, float] = field(default_factory=lambda: {"inner": 0.0, "outer": 0.0, "eval": 0.0})
 
 
@@ -61,6 +63,7 @@ def simulate(config, base_weights: bytes, data: bytes, data_seed, workers: int, 
                                       precision, _cheat(cheaters.get(r)), job_id)
                    for r in range(workers) if r not in absent.get(u, ())}
         t1 = time.perf_counter()
+        res.last_start = (theta, momentum)
         theta, momentum = outer_step(theta, momentum, [contrib[r].delta for r in sorted(contrib)],
                                      outer_lr_nano, outer_momentum_nano)
         res.seconds["inner"] += t1 - t0
