@@ -218,3 +218,28 @@ def test_genesis_export_round_trips_a_diloco_job_and_relocks_every_workers_colla
     for worker in job.diloco.workers:
         operator = net.hosts[net.index_of(worker.host)].address
         assert app.keepers.staking.job_collateral(store, operator) == worker.collateral > 0
+
+
+def test_a_worker_banned_for_fraud_on_one_job_leaves_its_other_diloco_job_without_a_fault():
+    net = DilocoNet(4, training_params=CHECKED)
+    _, a = net.submit_diloco(0, output_model="job-a")
+    _, b = net.submit_diloco(1, output_model="job-b")
+    net.contribute(a)
+    net.commit_outer(a)
+    rnd = net.live(a, 0)
+    cheater = rnd.checked_host
+    # four hosts, two 3-worker jobs: they share two hosts, and this draw checks one of them
+    assert cheater in {w.host for w in net.job(b).diloco.workers}
+    assert len(rnd.committee) == 1  # the only host outside job a
+    member = net.index_of(rnd.committee[0])
+    unavailable = net.app.keepers.training.unavailable(net.app.committed_store(),
+                                                       net.hosts[net.index_of(cheater)].address)
+    block = net.run((member, net.vote_round_msg(a, 0, member, valid=False)))
+    assert block.codes == [0]
+    net.run()  # INVALID majority of the only eligible voter: fraud at the re-verification's opening
+    assert net.job(a).diloco.rollbacks == 1
+    left = [w for w in net.job(b).diloco.workers if w.host == cheater][0]
+    assert not left.active and cheater in net.job(b).excluded
+    assert net.app.keepers.training.unavailable(net.app.committed_store(),
+                                                net.hosts[net.index_of(cheater)].address) == unavailable
+    assert_invariants(net)
