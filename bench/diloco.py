@@ -226,7 +226,8 @@ def verification_section(job: Job, k: int) -> None:
     for col in ("alpha x m / W (nominal)", "measured", "train CPU s (1 worker)", "re-exec + distance CPU s (1 member)",
                 "honest distance ppm"):
         table.add_column(col, justify="right")
-    table.add_row(f"{alpha / 1e6 * m / WORKERS:.3f}", f"{measured:.3f}", f"{t_train:.2f}", f"{t_verify:.2f}", f"{dist:,}")
+    table.add_row(f"{alpha / 1e6 * m / WORKERS:.3f}", f"{measured:.3f}", f"{t_train:.2f}", f"{t_verify:.2f}",
+                  f"{dist:,}")
     console.print(table)
     console.print(f"   (tolerance tau_out = {tol:,} ppm)")
 
@@ -301,7 +302,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer inner steps")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--steps", type=int, default=0, help="inner steps per worker for section 2 (default 150, quick 50)")
+    parser.add_argument("--steps", type=int, default=0,
+                        help="inner steps per worker for section 2 (default 150, quick 50)")
     parser.add_argument("--block-seconds", type=float, default=1.0, help="block time for the barrier estimate")
     parser.add_argument("--link-mbps", type=float, default=100.0, help="link speed for the network estimate")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")

@@ -14,7 +14,6 @@ Rendezvous is TCP on 127.0.0.1 only.
 
 from __future__ import annotations
 
-import os
 import pickle
 import socket
 import tempfile

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from chain.modules.training.merkle import leaf_hash, merkle_root
+from worker.diloco.ddp import train_interval_rows
 from worker.diloco.delta import apply_delta, delta_bytes
 from worker.diloco.shard import shard_seed
 from worker.inference.weights import WeightsError
@@ -83,8 +84,8 @@ def run_inner_round(config, theta_u: bytes, optim: bytes | None, data: bytes, da
 def _interval(model, opt, data, seed, h, k, precision, cheat, batch_rows):
     if batch_rows is None:
         return train_interval(model, opt, data, seed, h, k, precision, cheat)
-    from worker.diloco.ddp import train_interval_rows  # the data-parallel path only
-
+    if cheat is not None:
+        raise ValueError("cheats run in a single process only (no batch_rows)")
     return train_interval_rows(model, opt, data, seed, h, k, precision, batch_rows)
 
 

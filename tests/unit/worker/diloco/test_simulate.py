@@ -35,7 +35,8 @@ def test_ends_within_margin_of_one_worker_with_the_same_steps(setup, heldout, di
 
 def test_round_record_is_the_outer_step_of_the_contributions(setup, diloco):
     assert [sorted(c) for c in diloco.contributions] == [[0, 1, 2]] * ROUNDS
-    assert sha256_hex(diloco.theta) == diloco.theta_hashes[-1] and sha256_hex(diloco.momentum) == diloco.momentum_hashes[-1]
+    assert sha256_hex(diloco.theta) == diloco.theta_hashes[-1]
+    assert sha256_hex(diloco.momentum) == diloco.momentum_hashes[-1]
     assert len(set(diloco.theta_hashes)) == ROUNDS
 
 
