@@ -39,7 +39,8 @@ ESCROW = module_address("training")
 DATASET_SHA256 = "d5" * 32
 # Short windows for in-process tests.
 TEST_TRAINING_PARAMS = {"segment_blocks": "5", "reveal_blocks": "3", "vote_blocks": "3", "reverify_blocks": "3",
-                        "queue_blocks": "10", "maintenance_notice_blocks": "2", "max_maintenance_blocks": "20"}
+                        "queue_blocks": "10", "maintenance_notice_blocks": "2", "max_maintenance_blocks": "20",
+                        "intervals_per_segment": "5"}
 # 40 steps of 4 x 32 tokens, checkpoint every 2 steps: 20 intervals, 4 segments of 5; 4 GFLOP.
 HYPER = dict(lr_nano=300_000, beta1_nano=900_000_000, beta2_nano=999_000_000, eps_nano=10,
              weight_decay_nano=0, batch_size=4, seq_len=32, total_steps=40, checkpoint_interval=2)

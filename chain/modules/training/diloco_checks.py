@@ -112,7 +112,7 @@ def _tally(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound) -> int:
     if len(rnd.votes) < len(rnd.committee) and ctx.block.height < rnd.vote_deadline:
         return UNCHANGED
     invalid = sum(1 for vote in rnd.votes if vote.verdict == VERDICT_INVALID)
-    if invalid * 2 > len(rnd.committee):
+    if invalid * 2 > len(rnd.votes):  # of the votes cast, as single-prover segments
         return open_reverification(ctx, deps, job, rnd)
     _pass(ctx, job, rnd, "committee")
     return CHANGED

@@ -6,8 +6,9 @@ For every active job (TRAINING or VERIFYING), each segment by status:
   the eligible hosts other than the prover. No candidate: PASSED at once. Else SAMPLED with
   reveal_deadline = height + reveal_blocks (event training_sampled).
 - SAMPLED at or after reveal_deadline (no reveal can come any more): fraud (unrevealed sample).
-- REVEALED, every committee member voted or at/after vote_deadline: INVALID votes x 2 > committee
-  size opens a re-verification (REVERIFYING); otherwise PASSED.
+- REVEALED, every committee member voted or at/after vote_deadline: INVALID votes x 2 > votes cast
+  opens a re-verification (REVERIFYING); otherwise PASSED. Counting the votes cast, not the seats,
+  keeps a silent (offline, banned or lazy) member from turning an INVALID minority of seats into a pass.
 - REVERIFYING: INVALID weight x 2 > eligible weight -> fraud; VALID weight x 2 > eligible weight
   -> PASSED (cleared); at/after its deadline without a majority -> PASSED (inconclusive). A vote
   that makes a majority decides at once (votes.py calls `decide`).
@@ -127,7 +128,7 @@ def _tally(ctx: Context, deps, job: TrainingJob, seg: Segment) -> int:
     if len(seg.votes) < len(seg.committee) and ctx.block.height < seg.vote_deadline:
         return UNCHANGED
     invalid = sum(1 for vote in seg.votes if vote.verdict == VERDICT_INVALID)
-    if invalid * 2 > len(seg.committee):
+    if invalid * 2 > len(seg.votes):
         return open_reverification(ctx, deps, job, seg)
     pass_segment(ctx, job, seg, "committee")
     return CHANGED

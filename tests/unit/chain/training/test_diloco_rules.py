@@ -83,7 +83,7 @@ def test_single_prover_submissions_skip_the_diloco_rules():
 def test_fields_defaults_and_max_workers():
     params = default_params()
     sample, committee, tolerance, state = diloco_fields(submit(), params)
-    assert (sample, committee, tolerance) == (500_000, 2, 100_000)
+    assert (sample, committee, tolerance) == (500_000, 2, 25_000)
     assert (state.rounds, state.outer_lr_nano, state.outer_momentum_nano) == (5, 700_000_000, 900_000_000)
     with pytest.raises(ErrInvalidRequest, match="max_workers"):
         diloco_fields(submit(workers=5), params)
