@@ -416,6 +416,25 @@ def test_minority_invalid_passes_and_silence_passes_at_the_deadline():
     assert (passed["valid_votes"], passed["invalid_votes"]) == ("1", "1")
 
 
+def test_a_lone_invalid_with_silent_members_opens_a_reverification_at_the_deadline():
+    """The tally counts votes cast: two silent seats (offline, banned meanwhile, lazy) must not turn
+    the only vote, INVALID, into a pass (with seats counted, 1 x 2 > 3 failed and the segment passed)."""
+    h = Harness()
+    height = h.sampled_and_revealed()
+    h.deliver(height, votes.handle_vote, h.vote_msg(h.committee()[0], valid=False))
+    h.end_block(h.seg().vote_deadline)
+    assert h.seg().status == SEGMENT_STATUS_REVERIFYING
+
+
+def test_a_committee_that_never_votes_passes_at_the_deadline():
+    h = Harness()
+    h.sampled_and_revealed()
+    h.end_block(h.seg().vote_deadline)
+    assert h.seg().status == SEGMENT_STATUS_PASSED
+    passed = events_of(h, "training_segment_passed")[-1]
+    assert (passed["valid_votes"], passed["invalid_votes"]) == ("0", "0")
+
+
 def test_invalid_majority_opens_a_weighted_reverification():
     h = Harness(weights=(10, 20, 20, 20, 20))
     height = h.sampled_and_revealed()
