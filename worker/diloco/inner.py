@@ -46,6 +46,12 @@ class InnerResult:
         """The end optimizer state's hash."""
         return sha256_hex(self.end_optim)
 
+    def commit_fields(self) -> dict:
+        """The MsgCommitDilocoRound fields this round fills (worker, job_id and round are the caller's)."""
+        return {"delta_sha256": self.delta_sha256, "delta_size": len(self.delta),
+                "end_optim_sha256": self.optim_sha256, "end_optim_size": len(self.end_optim),
+                "root": self.root, "losses_micro": list(self.losses)}
+
 
 def round_intervals(hyper, round_index: int, inner_steps: int) -> range:
     """Checkpoint intervals of round ``round_index``: steps [u*k, (u+1)*k) in intervals of c steps."""

@@ -39,28 +39,35 @@ class SimResult:
     seconds: dict[str, float] = field(default_factory=lambda: {"inner": 0.0, "outer": 0.0, "eval": 0.0})
 
 
-def _cheat(mode) -> Cheat | None:
-    return mode if isinstance(mode, Cheat) or mode is None else Cheat.parse(mode)
+def _cheat(spec, round_index: int) -> Cheat | None:
+    """A cheater's cheat this round: spec is a mode/Cheat (every round) or {round: mode/Cheat}."""
+    if isinstance(spec, dict):
+        spec = spec.get(round_index)
+    return spec if isinstance(spec, Cheat) or spec is None else Cheat.parse(spec)
 
 
 def simulate(config, base_weights: bytes, data: bytes, data_seed, workers: int, rounds: int, inner_steps: int,
              hyper, outer_lr_nano: int = DILOCO_LR_NANO, outer_momentum_nano: int = DILOCO_MOMENTUM_NANO,
-             cheaters: dict | None = None, absent: dict[int, set] | None = None, heldout: bytes | None = None,
-             job_id: int = 0, precision: str = "fp32") -> SimResult:
+             cheaters: dict | None = None, absent: dict[int, set] | None = None, fresh: dict[int, set] | None = None,
+             heldout: bytes | None = None, job_id: int = 0, precision: str = "fp32") -> SimResult:
     """Run ``rounds`` rounds of ``workers`` workers with ``inner_steps`` inner steps each.
 
-    ``cheaters``: {rank: cheat mode or Cheat} (applied in every round); ``absent``: {round: ranks
-    that contribute nothing that round} (stragglers: they keep their optimizer state); ``heldout``:
-    text to measure the held-out loss on (skipped when None).
+    ``cheaters``: {rank: cheat mode or Cheat (every round), or {round: mode or Cheat}}; ``absent``:
+    {round: ranks that contribute nothing that round} (stragglers keep their optimizer state; a
+    worker that left or was excluded is absent from then on); ``fresh``: {round: ranks that start
+    that round with a fresh optimizer} (a replacement taking the rank); ``heldout``: text to measure
+    the held-out loss on (skipped when None). A job rolled back to round v and continued without a
+    cheater is the same call with the cheater absent from round v on.
     """
-    h, cheaters, absent = Hyper.of(hyper), cheaters or {}, absent or {}
+    h, cheaters, absent, fresh = Hyper.of(hyper), cheaters or {}, absent or {}, fresh or {}
     windows = heldout_windows(heldout, h.seq_len) if heldout is not None else None
     res, theta, momentum, optims = SimResult(), base_weights, b"", {r: b"" for r in range(workers)}
     _eval(res, config, theta, windows)
     for u in range(rounds):
         t0 = time.perf_counter()
+        optims.update({r: b"" for r in fresh.get(u, ())})
         contrib = {r: run_inner_round(config, theta, optims[r], data, data_seed, r, h, u, inner_steps,
-                                      precision, _cheat(cheaters.get(r)), job_id)
+                                      precision, _cheat(cheaters.get(r), u), job_id)
                    for r in range(workers) if r not in absent.get(u, ())}
         t1 = time.perf_counter()
         res.last_start = (theta, momentum)

@@ -124,3 +124,10 @@ def test_layout_mismatch_names_the_contribution(setup):
         outer_step(setup.base_weights, None, [deltas[0], bad], LR, MOM)
     with pytest.raises(ValueError, match="at least one"):
         outer_step(setup.base_weights, None, [], LR, MOM)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
+def test_cuda_gives_the_cpu_bytes(setup):
+    deltas, momentum = _tiny_blobs(setup, 3)
+    assert outer_step(setup.base_weights, momentum, deltas, LR, MOM, device="cuda") == \
+        outer_step(setup.base_weights, momentum, deltas, LR, MOM)

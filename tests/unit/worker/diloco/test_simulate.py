@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from worker.diloco.inner import run_inner_round
 from worker.diloco.outer import outer_step
 from worker.diloco.simulate import simulate
 from worker.training.state import sha256_hex
@@ -52,3 +53,25 @@ def test_reproducible_and_stragglers_left_out(setup):
     assert sha256_hex(t1) == a.theta_hashes[0]
     t2, m2 = outer_step(t1, m1, [a.contributions[1][r].delta for r in (0, 1)], 700_000_000, 900_000_000)
     assert (sha256_hex(t2), sha256_hex(m2)) == (a.theta_hashes[1], a.momentum_hashes[1])
+
+
+def test_cheated_round_rollback_recompute_and_replacement(setup):
+    run = lambda **kw: simulate(setup.config, setup.base_weights, setup.data, setup.data_seed, 3, 2, 4, setup.hyper,
+                                **kw)
+    honest = run()
+    cheated = run(cheaters={2: {1: "noise"}})  # rank 2 cheats in round 1 only
+    assert cheated.theta_hashes[0] == honest.theta_hashes[0] and cheated.theta_hashes[1] != honest.theta_hashes[1]
+    # rolled back to round 1 and continued without rank 2: ranks 0 and 1 redo round 1 from the same state
+    redo = run(cheaters={2: {1: "noise"}}, absent={1: {2}})
+    assert redo.theta_hashes[0] == honest.theta_hashes[0] and sorted(redo.contributions[1]) == [0, 1]
+    assert redo.contributions[1][0] == honest.contributions[1][0]
+    assert redo.theta_hashes[1] not in (honest.theta_hashes[1], cheated.theta_hashes[1])
+    # a replacement taking rank 2 in round 1 starts from theta_1 with a fresh optimizer
+    replaced = run(fresh={1: {2}})
+    theta1 = honest.last_start[0]
+    assert replaced.last_start[0] == theta1 and replaced.contributions[1][0] == honest.contributions[1][0]
+    again = run_inner_round(setup.config, theta1, b"", setup.data, setup.data_seed, 2, setup.hyper, 1, 4)
+    assert replaced.contributions[1][2] == again != honest.contributions[1][2]
+    fields = again.commit_fields()
+    assert fields["delta_size"] == len(again.delta) and fields["losses_micro"] == again.losses
+    assert fields["end_optim_sha256"] == sha256_hex(again.end_optim) and fields["root"] == again.root
