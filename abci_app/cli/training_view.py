@@ -101,8 +101,25 @@ class Progress:
     latest_loss: float | None
 
 
+def diloco_progress(job) -> Progress:
+    """Progress of a DiLoCo job: steps of its agreed (CLOSED) live rounds per worker, verified rounds of
+    all rounds, the mean last loss of the latest agreed round's contributions."""
+    from sprint.training.v1.training_pb2 import (
+        ROUND_CHECK_PASSED, ROUND_CHECK_UNCHECKED, ROUND_STATUS_CLOSED,
+    )
+
+    d = job.diloco
+    closed = [r for r in d.rounds_log if r.status == ROUND_STATUS_CLOSED]
+    verified = sum(1 for r in closed if r.check in (ROUND_CHECK_PASSED, ROUND_CHECK_UNCHECKED))
+    last = [c.losses_micro[-1] for r in closed[-1:] for c in r.contributions if c.losses_micro]
+    return Progress(min(len(closed) * d.inner_steps, job.hyper.total_steps), job.hyper.total_steps, verified,
+                    d.rounds, sum(last) / len(last) / 1e6 if last else None)
+
+
 def progress(job) -> Progress:
-    """Progress of `job` from its segment log (voided segments do not count)."""
+    """Progress of `job` from its segment log (voided segments do not count); DiLoCo jobs by rounds."""
+    if job.diloco.workers_wanted > 1:
+        return diloco_progress(job)
     live = [s for s in job.segments_log if segment_status(s) != "VOIDED"]
     done = max((s.first_interval + s.interval_count for s in live), default=job.resume_interval)
     passed = sum(1 for s in live if segment_status(s) == "PASSED")

@@ -30,13 +30,12 @@ import subprocess
 import sys
 import time
 
-import grpc
 import pytest
 
 from abci_app.ports import find_port_range
 from tests.e2e.conftest import require_cometbft
 from tests.e2e.test_sprint_localnet import IPS, N, set_module_params, set_sprint_params, sprint_params, sprintd
-from tests.e2e.test_training_localnet import Chain, broadcast, key_of, operators, put_dataset, status_name
+from tests.e2e.test_training_localnet import Chain, broadcast, key_of, operators, status_name
 from tests.helpers.wait import wait_until as shared_wait_until
 
 pytestmark = pytest.mark.e2e
@@ -115,7 +114,8 @@ def describe(job) -> str:
     rounds = [(r.index, tpb.RoundStatus.Name(r.status)[13:], tpb.RoundCheck.Name(r.check)[12:],
                [c.rank for c in r.contributions], len(r.outer_commits)) for r in d.rounds_log]
     workers = [(w.rank, w.host[-6:], w.active, w.joined_round, w.missed_rounds) for w in d.workers]
-    return f"job {job.id} {status_name(job)} round {d.current_round} workers {workers} rounds {rounds} {job.fail_reason}"
+    return (f"job {job.id} {status_name(job)} round {d.current_round} workers {workers} rounds {rounds} "
+            f"{job.fail_reason}")
 
 
 def wait_until(net, predicate, timeout: float, what: str, job_id: int | None = None, interval: float = 0.3):
@@ -217,8 +217,8 @@ def completed(chain, job_id: int):
 # ---------------------------------------------------------------------- in-process references
 
 
-def setup_objects(net, chain, job, corpus):
-    """(config, base weights, training data) of the job, for the in-process references."""
+def setup_objects(corpus):
+    """(config, base weights, training data) of the jobs, for the in-process references."""
     import torch
 
     from genesis.tiny_lm import generate_tiny_lm, tiny_lm_config
@@ -292,7 +292,7 @@ def test_three_workers_train_five_rounds_with_agreed_hashes_and_falling_loss(net
     assert all(len(r.contributions) == WORKERS for r in live_rounds(job)), describe(job)
     STATE["workers"] = [w.host for w in job.diloco.workers]
 
-    config, base, data = setup_objects(net, chain, job, corpus)
+    config, base, data = setup_objects(corpus)
     windows = heldout_windows(corpus[1], HYPER["seq"])
     agreed = [r.agreed_weights_sha256 for r in live_rounds(job)]
     curve = [bits(heldout_loss(config, w, windows)) for w in [base] + [fetch(net, h) for h in agreed]]
@@ -384,7 +384,7 @@ def test_a_noise_cheater_in_a_checked_round_is_caught_and_rolled_back_out_of_the
     assert job.diloco.rollbacks >= 1 and job.diloco.redone_steps > 0, describe(job)
     assert_hashes_agree(job)
     assert all(cheater_host not in [x.host for x in r.contributions] for r in live_rounds(job)), describe(job)
-    config, base, data = setup_objects(net, chain, job, corpus)
+    config, base, data = setup_objects(corpus)
     replayed = replay(config, base, data, job)
     assert replayed == [r.agreed_weights_sha256 for r in live_rounds(job)]
     assert replayed[-1] == job.output_weights_sha256

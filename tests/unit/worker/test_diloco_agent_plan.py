@@ -53,7 +53,8 @@ def test_only_multi_host_jobs_are_diloco():
     assert plan.is_diloco(job())
     single = tpb.TrainingJob(id=1, host=ME, status=T)
     assert not plan.is_diloco(single)
-    assert plan.inner_due(single, ME) is None and plan.outer_due(single, ME) is None and plan.votes_due(single, ME) == []
+    assert plan.inner_due(single, ME) is None and plan.outer_due(single, ME) is None
+    assert plan.votes_due(single, ME) == []
 
 
 def test_inner_due_for_an_expected_worker_that_has_not_contributed():
