@@ -324,7 +324,8 @@ def test_a_worker_killed_mid_round_is_left_out_rejoins_and_the_job_completes(net
     wait_until(net, lambda: chain.job(job_id).diloco.current_round >= 1, 120, "round 1 open", job_id, interval=0.05)
     STATE.setdefault("down", set()).add(i)
     net.kill_worker(i)
-    shutil.rmtree(net.home(i) / "worker" / "blobs", ignore_errors=True)  # the optimizer comes from the node
+    for folder in ("blobs", "diloco"):  # its optimizer state comes back from the node
+        shutil.rmtree(net.home(i) / "worker" / folder, ignore_errors=True)
     round1 = lambda: next(r for r in live_rounds(chain.job(job_id)) if r.index == 1)  # noqa: E731
     assert victim not in [c.host for c in round1().contributions], "killed too late: it already contributed"
     wait_until(net, lambda: round1().status != tpb.ROUND_STATUS_OPEN, 120, "round 1 closed without it", job_id)

@@ -9,7 +9,8 @@
              the checked worker's round in fp32, MsgVoteDilocoRound with the distance
 
 The chain is the only state that matters: every task's inputs are hashes read from the job, and
-every blob it produces is uploaded to the node and kept in the worker's local blob cache. After a
+every blob it produces is uploaded to the node and kept in the job's folder on disk (DilocoStore:
+pruned to what the job may still need, dropped when the job is over). After a
 kill -9 the agent reads the job again and redoes whatever has not landed (a round it can no longer
 make is a miss; it rejoins the next one from the agreed theta and its last accepted optimizer).
 Torch runs in three bounded background lanes (one thread each); `step_jobs` never blocks on it.
@@ -47,6 +48,7 @@ class DilocoAgent:
             for rnd, kind in plan.votes_due(job, self.operator):
                 self._vote(job, rnd, kind, height)
         self._forget({j.id for j in live})
+        self._tidy(live)
 
     # ------------------------------------------------------------------ duties
 
@@ -133,6 +135,24 @@ class DilocoAgent:
         for table in (self._ready, self._sent, self._failures):
             for key in [k for k in table if k[1] not in active]:
                 del table[key]
+
+    def _busy(self, job_id: int) -> bool:
+        return any(k[1] == job_id for lane in (self.inner_lane, self.outer_lane, self.check_lane) for k in lane.tasks)
+
+    def _tidy(self, live: list) -> None:
+        """Bound the disk: drop folders of jobs no longer active, prune the others to plan.kept_blobs
+        (never while a task of the job may be reading or writing them)."""
+        store = getattr(self.compute, "store", None)
+        if store is None:
+            return
+        jobs = {j.id: j for j in live}
+        for job_id in store.job_ids():
+            if self._busy(job_id):
+                continue
+            if job_id not in jobs:
+                store.drop_job(job_id)
+            else:
+                store.prune(job_id, plan.kept_blobs(jobs[job_id], self.operator))
 
     def close(self) -> None:
         for lane in (self.inner_lane, self.outer_lane, self.check_lane):

@@ -8,8 +8,9 @@
     check(job, rnd)              a committee member's re-execution of the checked contribution and
                                  its distance (MsgVoteDilocoRound)
 
-Every input is a blob by hash: the local cache first (kept across restarts), then the node (which
-fetches from peers). The dataset cache and the base model come from the TrainingCompute.
+Every input is a blob by hash: the job's folder of the DilocoStore first (kept across restarts),
+then the node (which fetches from peers); what a host makes is uploaded and kept there too. The
+dataset cache and the base model come from the TrainingCompute.
 """
 
 from __future__ import annotations
@@ -23,36 +24,39 @@ from worker.agent.training_plan import verdict
 
 
 class DilocoCompute:
-    def __init__(self, training, models, keep: Callable[[bytes], None] = lambda data: None):
-        """`training`: the TrainingCompute (blob fetch/put, datasets, base model, device, precision,
-        cheat); `models`: registry entries by name; `keep`: store a blob in the local cache."""
-        self.training, self.models, self.keep = training, models, keep
+    def __init__(self, training, models, store, remote: Callable[[str], bytes]):
+        """`training`: the TrainingCompute (uploads, datasets, base model, device, precision, cheat);
+        `models`: registry entries by name; `store`: the DilocoStore; `remote`: fetch from the node."""
+        self.training, self.models, self.store, self.remote = training, models, store, remote
 
-    def _blob(self, sha256: str, base_info=None) -> bytes:
-        if base_info is not None and sha256 == base_info.weights_sha256:
-            return self.training.base_weights(base_info)
-        return self.training.fetch_blob(sha256)
+    def _fetch(self, job, sha256: str) -> bytes:
+        return self.store.fetch(job.id, sha256, self.remote)
 
-    def _upload(self, data: bytes) -> None:
+    def _theta(self, job, rnd, info) -> bytes:
+        if rnd.start_weights_sha256 == info.weights_sha256:
+            return self.training.base_weights(info)
+        return self._fetch(job, rnd.start_weights_sha256)
+
+    def _upload(self, job, data: bytes) -> None:
         self.training.put_blob(data)
-        self.keep(data)
+        self.store.keep(job.id, data)
 
-    def _optim(self, sha256: str) -> bytes | None:
-        return self.training.fetch_blob(sha256) if sha256 else None
+    def _optim(self, job, sha256: str) -> bytes | None:
+        return self._fetch(job, sha256) if sha256 else None
 
     def inner(self, job, rnd, worker) -> ttx.MsgCommitDilocoRound:
         """Run this worker's inner round; upload Delta and end optimizer; the commit message."""
         from worker.diloco.inner import run_inner_round
 
         info = self.models(job.base_model)
-        theta = self._blob(rnd.start_weights_sha256, info)
+        theta = self._theta(job, rnd, info)
         data = self.training.dataset(job.dataset_sha256)
-        res = run_inner_round(info.config, theta, self._optim(worker.optim_sha256), data, bytes(job.data_seed),
+        res = run_inner_round(info.config, theta, self._optim(job, worker.optim_sha256), data, bytes(job.data_seed),
                               worker.rank, job.hyper, rnd.index, job.diloco.inner_steps,
                               precision=self.training.precision, cheat=self.training.cheat, job_id=job.id,
                               device=self.training.device)
-        self._upload(res.delta)
-        self._upload(res.end_optim)
+        self._upload(job, res.delta)
+        self._upload(job, res.end_optim)
         return ttx.MsgCommitDilocoRound(job_id=job.id, round=rnd.index, delta_sha256=res.delta_sha256,
                                         delta_size=len(res.delta), end_optim_sha256=res.optim_sha256,
                                         end_optim_size=len(res.end_optim), root=res.root,
@@ -64,13 +68,13 @@ class DilocoCompute:
         from worker.training.state import sha256_hex
 
         info = self.models(job.base_model)
-        theta = self._blob(rnd.start_weights_sha256, info)
-        momentum = self.training.fetch_blob(rnd.start_momentum_sha256) if rnd.start_momentum_sha256 else None
-        deltas = [self.training.fetch_blob(h) for h in plan.ranked_deltas(rnd)]
+        theta = self._theta(job, rnd, info)
+        momentum = self._fetch(job, rnd.start_momentum_sha256) if rnd.start_momentum_sha256 else None
+        deltas = [self._fetch(job, h) for h in plan.ranked_deltas(rnd)]
         theta_next, m_next = outer_step(theta, momentum, deltas, job.diloco.outer_lr_nano,
                                         job.diloco.outer_momentum_nano, device=self.training.device)
-        self._upload(theta_next)
-        self._upload(m_next)
+        self._upload(job, theta_next)
+        self._upload(job, m_next)
         return ttx.MsgCommitDilocoOuter(job_id=job.id, round=rnd.index, weights_sha256=sha256_hex(theta_next),
                                         momentum_sha256=sha256_hex(m_next), weights_size=len(theta_next))
 
@@ -81,11 +85,11 @@ class DilocoCompute:
 
         info = self.models(job.base_model)
         contribution = plan.checked_contribution(rnd)
-        theta = self._blob(rnd.start_weights_sha256, info)
-        mine = reexecute_round(info.config, theta, self._optim(contribution.start_optim_sha256),
+        theta = self._theta(job, rnd, info)
+        mine = reexecute_round(info.config, theta, self._optim(job, contribution.start_optim_sha256),
                                self.training.dataset(job.dataset_sha256), bytes(job.data_seed), contribution.rank,
                                job.hyper, rnd.index, job.diloco.inner_steps, precision="fp32",
                                device=self.training.device)
-        distance = round_distance_ppm(theta, mine, self.training.fetch_blob(contribution.delta_sha256))
+        distance = round_distance_ppm(theta, mine, self._fetch(job, contribution.delta_sha256))
         return ttx.MsgVoteDilocoRound(job_id=job.id, round=rnd.index, verdict=verdict([distance], job.tolerance_ppm),
                                       distance_ppm=distance)

@@ -8,6 +8,7 @@ checks them one by one.
     outer_due(job, op)               the OUTER round whose outer step `op` must still commit (or None)
     votes_due(job, op)               (round, "committee" | "reverify") for checks `op` must vote on
     inner_key / outer_key            what identifies a task's inputs (a re-opened round is new work)
+    kept_blobs(job, op)              blobs worth keeping on disk (optimizer states, current inputs)
 """
 
 from __future__ import annotations
@@ -156,4 +157,27 @@ def needed_blobs(job, operator: str) -> set[str]:
         for c in rnd.contributions:
             if c.host == operator:
                 keep.update(h for h in (c.start_optim_sha256, c.end_optim_sha256) if h)
+    return keep
+
+
+def round_inputs(rnd) -> set[str]:
+    """Blobs a task on `rnd` reads: theta_u, m_u, every Delta and every start optimizer state."""
+    found = {rnd.start_weights_sha256, rnd.start_momentum_sha256}
+    for c in rnd.contributions:
+        found.update((c.delta_sha256, c.start_optim_sha256))
+    return {h for h in found if h}
+
+
+def kept_blobs(job, operator: str) -> set[str]:
+    """What this host keeps of `job` on disk: needed_blobs, the inputs of the current round and of
+    rounds whose check it may still vote on, and the latest agreed pair (the next round's start)."""
+    keep = needed_blobs(job, operator)
+    rnd = current_round(job)
+    if rnd is not None:
+        keep |= round_inputs(rnd)
+    for checked, _ in votes_due(job, operator):
+        keep |= round_inputs(checked)
+    agreed = [r for r in live_rounds(job) if r.agreed_weights_sha256]
+    if agreed:
+        keep.update(h for h in (agreed[-1].agreed_weights_sha256, agreed[-1].agreed_momentum_sha256) if h)
     return keep

@@ -305,29 +305,21 @@ def attach(sprint_agent, node_address: str, sprint_state_path: str | Path, *, de
     models = _ModelCache(sprint_agent.view)
     agent = TrainingAgent(TrainingView(sprint_agent.view.client), models, sprint_agent.sender, sprint_agent.operator,
                           sprint_agent.worker, store, compute, echo=echo, metrics=sprint_agent.metrics)
-    agent.diloco = _diloco_agent(sprint_agent, compute, models, cache_dir, echo)
+    agent.diloco = _diloco_agent(sprint_agent, compute, models, root.parent / "diloco", node_address, echo)
     sprint_agent.training = agent
     return agent
 
 
-def _diloco_agent(sprint_agent, compute: TrainingCompute, models, cache_dir, echo):
-    """The DilocoAgent beside the training agent: same sender, blobs, datasets, precision and cheat;
-    the blobs it makes are also kept in the worker's blob cache (its states survive a restart)."""
+def _diloco_agent(sprint_agent, compute: TrainingCompute, models, root: Path, node_address: str, echo):
+    """The DilocoAgent beside the training agent: same sender, uploads, datasets, precision and cheat;
+    its blobs per job under <state dir>/diloco/ (they survive a restart)."""
+    from worker import blob_client
     from worker.agent.diloco_agent import DilocoAgent
     from worker.agent.diloco_compute import DilocoCompute
+    from worker.agent.diloco_store import DilocoStore
 
-    keep = (lambda data: None) if cache_dir is None else _cache_keeper(cache_dir)
-    return DilocoAgent(sprint_agent.sender, sprint_agent.operator, sprint_agent.worker,
-                       DilocoCompute(compute, models, keep), echo=echo)
-
-
-def _cache_keeper(cache_dir):
-    import hashlib
-
-    from abci_app.blobs.store import BlobStore
-
-    store = BlobStore(cache_dir)
-    return lambda data: store.put(data, hashlib.sha256(data).hexdigest())
+    diloco = DilocoCompute(compute, models, DilocoStore(root), lambda sha: blob_client.fetch(node_address, sha))
+    return DilocoAgent(sprint_agent.sender, sprint_agent.operator, sprint_agent.worker, diloco, echo=echo)
 
 
 class _ModelCache:

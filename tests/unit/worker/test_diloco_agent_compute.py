@@ -1,7 +1,8 @@
 """DilocoCompute with real torch over an in-memory blob service: three hosts' inner rounds and outer
 steps give exactly worker/diloco/simulate.py's agreed hashes (also when a host comes back with only
 the blobs: a restart), the committee's re-execution votes VALID at distance 0 on an honest worker and
-INVALID on a `--cheat noise` one, and every blob a host makes is uploaded and kept locally."""
+INVALID on a `--cheat noise` one, every blob a host makes is uploaded and kept in its DilocoStore, and
+the store reads back only intact blobs and prunes/drops what a job no longer needs."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sprint.inference.v1 import inference_pb2 as ipb
 from sprint.training.v1 import training_pb2 as tpb
 
 from worker.agent.diloco_compute import DilocoCompute
+from worker.agent.diloco_store import DilocoStore
 from worker.agent.training_compute import TrainingCompute
 from worker.agent.training_store import TrainingStore
 from worker.training.cheats import Cheat
@@ -49,17 +51,14 @@ def world():
 
 
 def host(world, tmp_path, cheat=None):
-    """A host's DilocoCompute on the shared blob dict (the node); `kept` is its local cache."""
-    kept = {}
-
+    """A host's DilocoCompute on the shared blob dict (the node), its DilocoStore under `tmp_path`."""
     def put(data: bytes) -> str:
         world.blobs[sha(data)] = data
         return sha(data)
 
-    training = TrainingCompute(lambda h: world.blobs[h], put, TrainingStore(tmp_path), cheat=cheat, echo=lambda _: None)
-    compute = DilocoCompute(training, lambda name: world.info, lambda data: kept.__setitem__(sha(data), data))
-    compute.kept = kept
-    return compute
+    training = TrainingCompute(lambda h: world.blobs[h], put, TrainingStore(tmp_path / "training"), cheat=cheat,
+                               echo=lambda _: None)
+    return DilocoCompute(training, lambda name: world.info, DilocoStore(tmp_path / "diloco"), world.blobs.__getitem__)
 
 
 def open_round(job, index: int, theta: str, momentum: str):
@@ -91,7 +90,8 @@ def test_three_hosts_agree_on_the_simulated_outer_hashes_also_after_a_restart(wo
         rnd = open_round(job, u, theta, momentum)
         for compute, worker in zip(hosts, job.diloco.workers):
             msg = compute.inner(job, rnd, worker)
-            assert msg.delta_sha256 in compute.kept and msg.end_optim_sha256 in compute.kept
+            kept = compute.store.hashes(job.id)
+            assert msg.delta_sha256 in kept and msg.end_optim_sha256 in kept
             assert len(msg.losses_micro) == K // job.hyper.checkpoint_interval and len(msg.root) == 32
             assert msg.delta_sha256 == reference.contributions[u][worker.rank].delta_sha256
             contribute(rnd, worker, msg)
@@ -120,3 +120,21 @@ def test_committee_votes_valid_on_an_honest_worker_and_invalid_on_a_noise_cheate
     rnd.checked_host = cheater.host
     vote = committee.check(job, rnd)
     assert vote.verdict == ipb.VERDICT_INVALID and vote.distance_ppm > job.tolerance_ppm, vote
+
+
+def test_the_store_serves_intact_blobs_fetches_the_rest_and_prunes(tmp_path):
+    store, remote = DilocoStore(tmp_path), {}
+    a, b = b"alpha" * 10, b"beta" * 10
+    remote[sha(b)] = b
+    store.keep(7, a)
+    assert store.fetch(7, sha(a), remote.__getitem__) == a
+    assert store.fetch(7, sha(b), remote.__getitem__) == b and store.hashes(7) == sorted([sha(a), sha(b)])
+    path = store.job_dir(7) / sha(a)[:2] / sha(a)
+    path.write_bytes(b"corrupt")  # a torn or tampered file is never used
+    remote[sha(a)] = a
+    assert store.fetch(7, sha(a), remote.__getitem__) == a
+    assert store.prune(7, {sha(b)}) == 1 and store.hashes(7) == [sha(b)]
+    store.keep(8, a)
+    assert store.job_ids() == [7, 8]
+    store.drop_job(7)
+    assert store.job_ids() == [8]

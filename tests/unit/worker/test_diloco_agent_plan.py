@@ -3,6 +3,7 @@ behaviour against a fake sender and compute (no node, no torch)."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 
 from sprint.inference.v1 import inference_pb2 as ipb
@@ -204,3 +205,31 @@ def test_agent_commits_the_outer_step_and_votes_on_checks():
     assert not mine._ready and not mine._sent
     agent.close()
     mine.close()
+
+
+def test_kept_blobs_are_optimizer_states_current_inputs_checks_and_the_latest_agreed_pair():
+    closed = rnd(0, RS.ROUND_STATUS_CLOSED, [(ME, 0), (A, 1)], check=RC.ROUND_CHECK_VOTING, checked=A,
+                 committee=[OUT])
+    closed.agreed_weights_sha256, closed.agreed_momentum_sha256 = "theta1", "m1"
+    current = rnd(1, contributions=[(A, 1)])
+    j = job(closed, current)
+    assert plan.kept_blobs(j, ME) == {f"o-{ME}", f"s-{ME}", f"e0-{ME}", "theta1", "m1", "d1-1", f"s-{A}"}
+    assert plan.kept_blobs(j, OUT) == {"theta1", "m1", "d1-1", f"s-{A}", "theta0", "d0-0", "d0-1", f"s-{ME}"}
+
+
+def test_agent_prunes_active_jobs_and_drops_finished_ones_when_no_task_runs(tmp_path):
+    from worker.agent.diloco_store import DilocoStore
+
+    compute = FakeCompute()
+    compute.store = DilocoStore(tmp_path)
+    agent = DilocoAgent(FakeSender(), OUT, "w", compute, echo=lambda _: None)
+    keep, old = b"keep", b"old"
+    j = job(rnd(0, RS.ROUND_STATUS_CLOSED, [(ME, 0)]), rnd(1), current=1)
+    j.diloco.rounds_log[1].start_weights_sha256 = hashlib.sha256(keep).hexdigest()
+    for data in (keep, old):
+        compute.store.keep(j.id, data)
+    compute.store.keep(99, old)  # a job that is over
+    agent.step_jobs(20, [j])
+    assert compute.store.job_ids() == [j.id]
+    assert compute.store.hashes(j.id) == [hashlib.sha256(keep).hexdigest()]
+    agent.close()
