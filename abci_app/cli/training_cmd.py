@@ -214,6 +214,25 @@ def submit_cmd(ctx, model, dataset_file, steps, batch_size, lr, output_model, ma
     return messages_for, _submit_finish(ctx.wait, ctx.wait_timeout, follow_timeout, ctx.output)
 
 
+@tx_command(training_tx, "announce-maintenance",
+            from_help="The host's worker key (it signs, as for segment commits).")
+@click.option("--start", "start_height", type=click.IntRange(min=1), required=True,
+              help="First block of the window (at least maintenance_notice_blocks ahead).")
+@click.option("--end", "end_height", type=click.IntRange(min=1), required=True, help="Last block of the window.")
+def announce_maintenance_cmd(ctx, start_height: int, end_height: int):
+    """Announce downtime: the host is not scheduled in [start, end] and a missed segment deadline
+    there is excused (its job is re-assigned without penalty)."""
+    from sprint.training.v1.tx_pb2 import MsgAnnounceMaintenance
+
+    if end_height < start_height:
+        raise CliError(f"--end ({end_height}) must not be before --start ({start_height})")
+
+    def messages_for(signer: str):
+        return [pack(MsgAnnounceMaintenance(worker=signer, start_height=start_height, end_height=end_height))]
+
+    return messages_for
+
+
 @click.group("training")
 def training_query() -> None:
     """Training jobs, params and maintenance windows."""

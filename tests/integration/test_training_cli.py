@@ -222,3 +222,26 @@ def _jobs(client):
     from abci_app.cli.framework import call_query
 
     return call_query(client, "Jobs", query_pb2.QueryJobsRequest(limit=100)).jobs
+
+
+def test_announce_maintenance_by_the_worker_key_and_its_bounds(devnet):
+    from abci_app.client import NodeClient
+
+    operator, err = run("keys", "show", "operator", "-a", "--home", devnet["home"], "--keyring-backend", "test")
+    assert err is None
+    operator = operator.strip()
+    notice = int(q(devnet, "training", "params")["params"]["maintenance_notice_blocks"])
+    with NodeClient(devnet["grpc_address"]) as client:
+        height = client.latest_height()
+    base = ("tx", "training", "announce-maintenance", "--from", "worker", "--home", devnet["home"],
+            "--keyring-backend", "test", "--yes")
+    _, err = run(*base, "--start", str(height + 20), "--end", str(height + 10))
+    assert "--end" in str(err) and "must not be before --start" in str(err)
+    _, err = run(*base, "--start", str(height + 1), "--end", str(height + 2))  # inside the notice period
+    assert err is not None and "announced" in str(err) and len(str(err).splitlines()) == 1
+    assert q(devnet, "training", "maintenance", operator)["windows"] == []
+    start = height + notice + 20
+    _, err = run(*base, "--start", str(start), "--end", str(start + 5), "--wait")
+    assert err is None, err
+    windows = q(devnet, "training", "maintenance", operator)["windows"]
+    assert [(int(w["start_height"]), int(w["end_height"])) for w in windows] == [(start, start + 5)]
