@@ -54,7 +54,7 @@ class DilocoAgent:
 
     def _inner(self, job, height: int) -> None:
         rnd = plan.inner_due(job, self.operator)
-        if rnd is None or height > rnd.deadline:
+        if rnd is None or height >= rnd.deadline:  # a tx sent now lands after the deadline
             return
         me = plan.my_worker(job, self.operator)
         key = plan.inner_key(job, rnd, me)
