@@ -28,7 +28,7 @@ from pathlib import Path
 
 import grpc
 from sprint.inference.v1 import inference_pb2 as ipb
-from sprint.training.v1 import training_pb2 as tpb, tx_pb2 as ttx
+from sprint.training.v1 import tx_pb2 as ttx
 
 from abci_app.client import NodeError
 from worker.agent import training_plan as plan
