@@ -31,6 +31,9 @@ def cli() -> None:
 @click.option("--no-training", is_flag=True, help="No training jobs or training verification.")
 @click.option("--precision", type=click.Choice(["auto", "fp32", "bf16"]), default="auto", show_default=True,
               help="Precision of training jobs (auto = bf16 on CUDA, else fp32); re-executions always use fp32.")
+@click.option("--data-parallel", "data_parallel", type=int, default=1, show_default=True, metavar="N",
+              help="Run DiLoCo inner steps data-parallel over N local processes (CUDA: N GPUs with nccl; "
+                   "CPU: N gloo processes).")
 @click.option("--cheat", default=None, hidden=True,
               help="TEST ONLY: 'fabricate', 'inflate N%', 'smaller-model', 'prefill', or a training cheat "
                    "('skip-intervals N%', 'truncated-batch', 'stale-gradient', 'noise', 'low-precision') - "
@@ -38,14 +41,14 @@ def cli() -> None:
 @click.option("--metrics-address", default=None, envvar="SPRINT_WORKER_METRICS_ADDRESS", metavar="HOST:PORT",
               help="Serve Prometheus metrics at http://HOST:PORT/metrics (default: off; no HOST = 127.0.0.1).")
 def start(home, key_name, keyring_backend, node, chain_id, max_blocks, threads, device, state_file,
-          no_inference, inference_dtype, no_training, precision, cheat, metrics_address) -> None:
+          no_inference, inference_dtype, no_training, precision, data_parallel, cheat, metrics_address) -> None:
     """Take part in the Sprint (commit/reveal seed shares, search and submit nonces, validate peers)
     and in inference (execute drawn jobs, spot-check and re-verify others' results)."""
     # first of all: a SIGTERM during startup (torch import, connecting) must not be lost
     training = None if no_training else precision
     stoppable(lambda stop: _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, threads,
                                   device, state_file, no_inference, inference_dtype, cheat, metrics_address,
-                                  training=training))
+                                  training=training, data_parallel=data_parallel))
 
 
 def stoppable(body) -> None:
@@ -59,7 +62,8 @@ def stoppable(body) -> None:
 
 
 def _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, threads, device, state_file,
-           no_inference, inference_dtype, cheat, metrics_address=None, training: str | None = None) -> None:
+           no_inference, inference_dtype, cheat, metrics_address=None, training: str | None = None,
+           data_parallel: int = 1) -> None:
     from abci_app.client import NodeError
     from abci_app.keyring import Keyring, KeyringError
     from worker.agent.cheat import parse_cheat
@@ -73,6 +77,7 @@ def _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, th
         raise CliError(str(err)) from err
     if training_cheat is not None and training is None:
         raise CliError(f"--cheat {training_cheat.mode} is a training cheat; it needs training (drop --no-training)")
+    check_data_parallel_flag(data_parallel, training)
     try:
         key = Keyring(home, backend=keyring_backend).signing_key(key_name)
     except KeyringError as err:
@@ -85,7 +90,8 @@ def _start(stop, home, key_name, keyring_backend, node, chain_id, max_blocks, th
         click.echo(f"worker {identity.address} connected to {client.node.address}, balance {client.balance()}usprint")
         _run_agent(client, key, identity.chain_id, home, state_file, cheat_mode, threads, device, max_blocks,
                    inference=not no_inference, inference_dtype=inference_dtype, stop=stop,
-                   metrics_address=metrics_address, training=training, training_cheat=training_cheat)
+                   metrics_address=metrics_address, training=training, training_cheat=training_cheat,
+                   data_parallel=data_parallel)
     except NodeError as err:
         raise CliError(str(err)) from err
     finally:
@@ -97,7 +103,8 @@ SPRINT_CHEATS = ("fabricate", "inflate")
 
 def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, max_blocks, *,
                inference: bool = True, inference_dtype: str = "auto", stop: "StopOnSigterm",
-               metrics_address: str | None = None, training: str | None = None, training_cheat=None) -> None:
+               metrics_address: str | None = None, training: str | None = None, training_cheat=None,
+               data_parallel: int = 1) -> None:
     from pathlib import Path
 
     from worker.agent.follower import BlockFollower
@@ -109,6 +116,7 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
         device = choose_device(device, threads)
     except ValueError as err:
         raise CliError(str(err)) from err
+    dp_plan = data_parallel_plan(data_parallel, device)
     state_path = Path(state_file) if state_file else Path(home).expanduser() / "worker" / "sprint-state.json"
     try:
         sprint_cheat = cheat if cheat is not None and cheat.mode in SPRINT_CHEATS else None
@@ -123,7 +131,7 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
     elif cheat is not None and cheat.mode not in SPRINT_CHEATS:
         raise CliError(f"--cheat {cheat.mode} is an inference cheat; it needs inference (drop --no-inference)")
     if training is not None:
-        _attach_training(agent, client, state_path, home, device, training, training_cheat)
+        _attach_training(agent, client, state_path, home, device, training, training_cheat, dp_plan)
     click.echo(f"host {agent.operator} on {device}; state in {state_path}")
     metrics_server = _serve_metrics(agent.metrics, metrics_address) if metrics_address else None
     try:
@@ -151,7 +159,27 @@ def _attach_inference(agent, client, state_path, home, device, inference_dtype: 
     click.echo(f"inference on: jobs executed in {agent.inference.runtime.dtype}, checks in fp32")
 
 
-def _attach_training(agent, client, state_path, home, device, precision: str, cheat_spec) -> None:
+def check_data_parallel_flag(ranks: int, training: str | None) -> None:
+    """`--data-parallel N` before anything starts: N >= 1, and N > 1 only with training (it runs
+    the DiLoCo inner steps). CliError (one line) otherwise."""
+    if ranks < 1:
+        raise CliError(f"--data-parallel {ranks}: must be at least 1")
+    if ranks > 1 and training is None:
+        raise CliError(f"--data-parallel {ranks} runs DiLoCo inner steps; it needs training (drop --no-training)")
+
+
+def data_parallel_plan(ranks: int, device: str):
+    """The DataParallel plan for `--data-parallel ranks` on the chosen device; CliError (one line)
+    for more ranks than local CUDA devices."""
+    from worker.agent.data_parallel import plan_for_host
+
+    try:
+        return plan_for_host(ranks, device)
+    except ValueError as err:
+        raise CliError(str(err)) from err
+
+
+def _attach_training(agent, client, state_path, home, device, precision: str, cheat_spec, data_parallel=None) -> None:
     """Give `agent` its training prover/verifier (a training --cheat goes to it)."""
     from pathlib import Path
 
@@ -164,10 +192,13 @@ def _attach_training(agent, client, state_path, home, device, precision: str, ch
     except ValueError as err:
         raise CliError(str(err)) from err
     attach(agent, client.node.address, state_path, device=device, precision=precision, cheat=cheat,
-           cache_dir=Path(home).expanduser() / "worker" / "blobs", echo=lambda text: click.echo(text))
+           cache_dir=Path(home).expanduser() / "worker" / "blobs", echo=lambda text: click.echo(text),
+           data_parallel=data_parallel)
     if cheat is not None:
         click.echo(f"WARNING: training cheat {cheat.mode} on {cheat.fraction_ppm / 10_000:g}% of intervals (test only)")
     click.echo(f"training on: jobs trained in {precision}, re-executions in fp32")
+    if data_parallel is not None and data_parallel.enabled:
+        click.echo(f"DiLoCo inner steps data-parallel over {data_parallel.ranks} {data_parallel.backend} processes")
 
 
 def _serve_metrics(metrics, address: str):

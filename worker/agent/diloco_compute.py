@@ -10,7 +10,9 @@
 
 Every input is a blob by hash: the job's folder of the DilocoStore first (kept across restarts),
 then the node (which fetches from peers); what a host makes is uploaded and kept there too. The
-dataset cache and the base model come from the TrainingCompute.
+dataset cache and the base model come from the TrainingCompute. With `--data-parallel N` (a
+DataParallel plan) the inner steps run over N local DDP processes (worker/diloco/ddp.py); a failed
+or timed-out DDP round raises, and the agent logs it and misses the round.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ from typing import Callable
 from sprint.training.v1 import tx_pb2 as ttx
 
 from worker.agent import diloco_plan as plan
+from worker.agent.data_parallel import DataParallel
 from worker.agent.training_plan import verdict
 
 
 class DilocoCompute:
-    def __init__(self, training, models, store, remote: Callable[[str], bytes]):
+    def __init__(self, training, models, store, remote: Callable[[str], bytes],
+                 data_parallel: DataParallel | None = None):
         """`training`: the TrainingCompute (uploads, datasets, base model, device, precision, cheat);
-        `models`: registry entries by name; `store`: the DilocoStore; `remote`: fetch from the node."""
+        `models`: registry entries by name; `store`: the DilocoStore; `remote`: fetch from the node;
+        `data_parallel`: the inner steps' local processes (default: one)."""
         self.training, self.models, self.store, self.remote = training, models, store, remote
+        self.data_parallel = data_parallel or DataParallel()
 
     def _fetch(self, job, sha256: str) -> bytes:
         return self.store.fetch(job.id, sha256, self.remote)
@@ -46,21 +52,34 @@ class DilocoCompute:
 
     def inner(self, job, rnd, worker) -> ttx.MsgCommitDilocoRound:
         """Run this worker's inner round; upload Delta and end optimizer; the commit message."""
-        from worker.diloco.inner import run_inner_round
-
         info = self.models(job.base_model)
         theta = self._theta(job, rnd, info)
-        data = self.training.dataset(job.dataset_sha256)
-        res = run_inner_round(info.config, theta, self._optim(job, worker.optim_sha256), data, bytes(job.data_seed),
-                              worker.rank, job.hyper, rnd.index, job.diloco.inner_steps,
-                              precision=self.training.precision, cheat=self.training.cheat, job_id=job.id,
-                              device=self.training.device)
+        args = (info.config, theta, self._optim(job, worker.optim_sha256), self.training.dataset(job.dataset_sha256),
+                bytes(job.data_seed), worker.rank, job.hyper, rnd.index, job.diloco.inner_steps)
+        res = self._run_inner(job, args)
         self._upload(job, res.delta)
         self._upload(job, res.end_optim)
         return ttx.MsgCommitDilocoRound(job_id=job.id, round=rnd.index, delta_sha256=res.delta_sha256,
                                         delta_size=len(res.delta), end_optim_sha256=res.optim_sha256,
                                         end_optim_size=len(res.end_optim), root=res.root,
                                         losses_micro=res.losses)
+
+    def _run_inner(self, job, args):
+        """One process, or the DataParallel plan's DDP processes (a test-only cheat and a batch that
+        does not split evenly over the processes run in one process)."""
+        from worker.diloco.inner import run_inner_round
+
+        dp, training = self.data_parallel, self.training
+        if dp.enabled and training.cheat is None and dp.splits(job.hyper.batch_size):
+            from worker.diloco.ddp import run_inner_round_ddp
+
+            return run_inner_round_ddp(*args, local_ranks=dp.ranks, backend=dp.backend, precision=training.precision,
+                                       job_id=job.id, threads_per_rank=dp.threads_per_rank, timeout_s=dp.timeout_s)
+        if dp.enabled and training.cheat is None:
+            training.echo(f"DiLoCo job {job.id}: batch size {job.hyper.batch_size} does not split over "
+                          f"{dp.ranks} processes; inner steps in one process")
+        return run_inner_round(*args, precision=training.precision, cheat=training.cheat, job_id=job.id,
+                               device=training.device)
 
     def outer(self, job, rnd) -> ttx.MsgCommitDilocoOuter:
         """The exact outer step of the OUTER round; theta_{u+1} and m_{u+1} uploaded; the commit."""

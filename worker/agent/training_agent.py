@@ -290,9 +290,10 @@ class TrainingAgent:
 
 
 def attach(sprint_agent, node_address: str, sprint_state_path: str | Path, *, device: str = "cpu",
-           precision: str = "fp32", cheat=None, cache_dir: str | Path | None = None, echo=print) -> TrainingAgent:
+           precision: str = "fp32", cheat=None, cache_dir: str | Path | None = None, echo=print,
+           data_parallel=None) -> TrainingAgent:
     """A TrainingAgent sharing `sprint_agent`'s tx sender, set as its per-block training hook; states
-    under <state dir>/training/."""
+    under <state dir>/training/; `data_parallel`: the DiLoCo inner steps' DataParallel plan."""
     from worker import blob_client
     from worker.agent.training_view import TrainingView
 
@@ -305,12 +306,14 @@ def attach(sprint_agent, node_address: str, sprint_state_path: str | Path, *, de
     models = _ModelCache(sprint_agent.view)
     agent = TrainingAgent(TrainingView(sprint_agent.view.client), models, sprint_agent.sender, sprint_agent.operator,
                           sprint_agent.worker, store, compute, echo=echo, metrics=sprint_agent.metrics)
-    agent.diloco = _diloco_agent(sprint_agent, compute, models, root.parent / "diloco", node_address, echo)
+    agent.diloco = _diloco_agent(sprint_agent, compute, models, root.parent / "diloco", node_address, echo,
+                                 data_parallel)
     sprint_agent.training = agent
     return agent
 
 
-def _diloco_agent(sprint_agent, compute: TrainingCompute, models, root: Path, node_address: str, echo):
+def _diloco_agent(sprint_agent, compute: TrainingCompute, models, root: Path, node_address: str, echo,
+                  data_parallel=None):
     """The DilocoAgent beside the training agent: same sender, uploads, datasets, precision and cheat;
     its blobs per job under <state dir>/diloco/ (they survive a restart)."""
     from worker import blob_client
@@ -318,7 +321,8 @@ def _diloco_agent(sprint_agent, compute: TrainingCompute, models, root: Path, no
     from worker.agent.diloco_compute import DilocoCompute
     from worker.agent.diloco_store import DilocoStore
 
-    diloco = DilocoCompute(compute, models, DilocoStore(root), lambda sha: blob_client.fetch(node_address, sha))
+    diloco = DilocoCompute(compute, models, DilocoStore(root), lambda sha: blob_client.fetch(node_address, sha),
+                           data_parallel=data_parallel)
     return DilocoAgent(sprint_agent.sender, sprint_agent.operator, sprint_agent.worker, diloco, echo=echo)
 
 
