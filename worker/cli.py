@@ -139,6 +139,8 @@ def _run_agent(client, key, chain_id, home, state_file, cheat, threads, device, 
         follower.start()
         follow(agent, follower, max_blocks, stop)
     finally:
+        if agent.training is not None:
+            agent.training.close()  # cancel background torch work: exit does not wait for an interval
         if metrics_server is not None:
             metrics_server.stop()
 
@@ -214,6 +216,19 @@ def _serve_metrics(metrics, address: str):
     return server
 
 
+def _exit_during_startup() -> None:
+    """Exit 0 now: nothing is saved before the agent follows blocks. Raising KeyboardInterrupt here
+    could land inside a C extension's first import (torch), leaving it half-initialised; its
+    teardown at interpreter exit then crashed the process (exit 139 seen under `docker compose stop`)."""
+    import os
+    import sys
+
+    click.echo("stopping")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 class StopOnSigterm:
     """SIGTERM (`docker compose stop`, `sprintd testnet stop`, systemd) stops the worker like Ctrl-C.
     Before the agent follows blocks (startup: torch import, connecting) it raises KeyboardInterrupt
@@ -239,6 +254,8 @@ class StopOnSigterm:
     def _handle(self, signum, frame) -> None:  # noqa: ARG002 - signal handler signature
         graceful = not self._requested and self._follower is not None
         self._requested = True
+        if self._follower is None:
+            _exit_during_startup()
         if not graceful:
             raise KeyboardInterrupt
         self._follower.stop()  # wake wait_beyond now instead of after its timeout
