@@ -58,6 +58,7 @@ AMINO_NAMES: dict[str, str] = {
     "/sprint.training.v1.MsgCommitDilocoRound": "sprint/training/MsgCommitRound",
     "/sprint.training.v1.MsgCommitDilocoOuter": "sprint/training/MsgCommitOuter",
     "/sprint.training.v1.MsgVoteDilocoRound": "sprint/training/MsgVoteRound",
+    "/sprint.training.v1.MsgRevealDilocoRound": "sprint/training/MsgRevealRound",
     "/sprint.gov.v1.MsgSubmitProposal": "sprint/gov/MsgSubmitProposal",
     "/sprint.gov.v1.MsgDeposit": "sprint/gov/MsgDeposit",
     "/sprint.gov.v1.MsgVote": "sprint/gov/MsgVote",

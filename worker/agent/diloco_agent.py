@@ -5,8 +5,11 @@
              and end optimizer uploaded, MsgCommitDilocoRound before the deadline
     outer    each OUTER round it contributed to: the exact outer step over every contribution's Delta
              (rank order), theta_{u+1} and m_{u+1} uploaded, MsgCommitDilocoOuter
+    reveal   checked rounds of its own in the sampled-interval mode (REVEALING): upload the sampled
+             intervals' states kept since the inner round, MsgRevealDilocoRound with audit paths
     vote     checked rounds whose committee (or re-verification voters) holds this host: re-execute
-             the checked worker's round in fp32, MsgVoteDilocoRound with the distance
+             the checked worker's round (or its sampled intervals) in fp32, MsgVoteDilocoRound with
+             the distance
 
 The chain is the only state that matters: every task's inputs are hashes read from the job, and
 every blob it produces is uploaded to the node and kept in the job's folder on disk (DilocoStore:
@@ -36,7 +39,7 @@ class DilocoAgent:
         self._ready: dict[tuple, object] = {}  # task key -> message to send
         self._sent: dict[tuple, int] = {}
         self._failures: dict[tuple, int] = {}
-        self.sent = {"inner": 0, "outer": 0, "vote": 0}
+        self.sent = {"inner": 0, "outer": 0, "vote": 0, "reveal": 0}
 
     def step_jobs(self, height: int, jobs: list) -> None:
         """This block's DiLoCo work for the active training `jobs` (others are ignored)."""
@@ -45,6 +48,8 @@ class DilocoAgent:
         for job in live:
             self._inner(job, height)
             self._outer(job, height)
+            for rnd in plan.reveals_due(job, self.operator):
+                self._reveal(job, rnd, height)
             for rnd, kind in plan.votes_due(job, self.operator):
                 self._vote(job, rnd, kind, height)
         self._forget({j.id for j in live})
@@ -77,6 +82,15 @@ class DilocoAgent:
             return
         if not self.outer_lane.busy(key) and not self._given_up(key):
             self.outer_lane.submit(key, self.compute.outer, job, rnd)
+
+    def _reveal(self, job, rnd, height: int) -> None:
+        if height >= rnd.reveal_deadline:  # a tx sent now lands after the deadline
+            return
+        key = plan.reveal_key(job, rnd)
+        if self._deliver(key, height, f"DiLoCo job {job.id}: round {rnd.index} reveal"):
+            return
+        if not self.outer_lane.busy(key) and not self._given_up(key):
+            self.outer_lane.submit(key, self.compute.reveal, job, rnd)
 
     def _vote(self, job, rnd, kind: str, height: int) -> None:
         deadline = plan.vote_deadline(rnd, kind)
@@ -152,7 +166,16 @@ class DilocoAgent:
             if job_id not in jobs:
                 store.drop_job(job_id)
             else:
-                store.prune(job_id, plan.kept_blobs(jobs[job_id], self.operator))
+                keep = plan.kept_blobs(jobs[job_id], self.operator) | self._revealable(store, jobs[job_id])
+                store.prune(job_id, keep)
+
+    def _revealable(self, store, job) -> set[str]:
+        """State blobs of this host's contributions that a sampled-interval check may still open."""
+        keep = set()
+        for root in plan.revealable_roots(job, self.operator):
+            for row in store.leaves(job.id, root) or []:
+                keep.update((row["weights_sha256"], row["optim_sha256"]))
+        return keep
 
     def close(self) -> None:
         for lane in (self.inner_lane, self.outer_lane, self.check_lane):

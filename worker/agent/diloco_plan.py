@@ -7,6 +7,7 @@ checks them one by one.
     inner_due(job, op)               the OPEN round `op` must still contribute to (or None)
     outer_due(job, op)               the OUTER round whose outer step `op` must still commit (or None)
     votes_due(job, op)               (round, "committee" | "reverify") for checks `op` must vote on
+    reveals_due(job, op)             REVEALING rounds whose checked worker is `op` (sampled intervals)
     inner_key / outer_key            what identifies a task's inputs (a re-opened round is new work)
     kept_blobs(job, op)              blobs worth keeping on disk (optimizer states, current inputs)
 """
@@ -103,6 +104,32 @@ def votes_due(job, operator: str) -> list[tuple[object, str]]:
         if kind is not None:
             out.append((rnd, kind))
     return out
+
+
+def reveals_due(job, operator: str) -> list:
+    """Live rounds of `job` in the sampled-interval mode whose check waits for `operator`'s reveal."""
+    if not is_diloco(job) or job.status not in ACTIVE:
+        return []
+    return [rnd for rnd in live_rounds(job)
+            if rnd.check == tpb.ROUND_CHECK_REVEALING and rnd.checked_host == operator]
+
+
+def round_span(job, rnd) -> tuple[int, int]:
+    """(first global checkpoint interval, interval count) of `rnd`."""
+    count = job.diloco.inner_steps // job.hyper.checkpoint_interval
+    return rnd.index * count, count
+
+
+def reveal_key(job, rnd) -> tuple:
+    return ("reveal", job.id, rnd.index, rnd.open_height)
+
+
+def revealable_roots(job, operator: str) -> list[str]:
+    """Roots (hex) of `operator`'s contributions whose intervals a check may still ask it to reveal
+    (live rounds whose check is PENDING or REVEALING)."""
+    waiting = (tpb.ROUND_CHECK_PENDING, tpb.ROUND_CHECK_REVEALING)
+    return [bytes(c.root).hex() for rnd in live_rounds(job) if rnd.check in waiting
+            for c in rnd.contributions if c.host == operator]
 
 
 def vote_deadline(rnd, kind: str) -> int:

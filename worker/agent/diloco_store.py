@@ -1,7 +1,10 @@
 """The DiLoCo agent's blobs on disk, one content-addressed folder per job under <worker home>/diloco/.
 
-    job-<id>/<aa>/<sha256>   every blob this host made (Delta, end optimizer, theta_{u+1}, momentum)
-                             or fetched for the job (theta_u, others' Deltas, a checked start state)
+    job-<id>/<aa>/<sha256>   every blob this host made (Delta, end optimizer, theta_{u+1}, momentum,
+                             its rounds' interval states) or fetched for the job (theta_u, others'
+                             Deltas, a checked start state)
+    job-<id>/leaves/<root>.json  the interval leaves of each of its contributions (by Merkle root):
+                             what a sampled-interval check's reveal opens (docs/diloco.md §5)
 
 Writes are atomic and verified (genesis/blob_store.BlobStore), so a kill -9 leaves whole blobs only;
 a blob is read back only when it still hashes to its name. `prune` keeps what the job may still need
@@ -11,6 +14,8 @@ so the disk holds a few rounds' blobs per active job.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -40,6 +45,23 @@ class DilocoStore:
         data = remote(sha256)
         store.put(data, sha256)
         return data
+
+    def keep_leaves(self, job_id: int, root_hex: str, leaves: list[dict]) -> None:
+        """Record a contribution's interval leaves ({interval, weights_sha256, optim_sha256,
+        loss_micro}, in interval order) under its root (atomic write)."""
+        folder = self.job_dir(job_id) / "leaves"
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{root_hex}.tmp"
+        tmp.write_text(json.dumps(leaves))
+        os.replace(tmp, folder / f"{root_hex}.json")
+
+    def leaves(self, job_id: int, root_hex: str) -> list[dict] | None:
+        """The leaves recorded under `root_hex`, or None."""
+        path = self.job_dir(job_id) / "leaves" / f"{root_hex}.json"
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            return None
 
     def hashes(self, job_id: int) -> list[str]:
         """Blobs held for `job_id`, sorted."""

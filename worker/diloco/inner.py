@@ -35,6 +35,9 @@ class InnerResult:
     leaves: list[Leaf]
     root: bytes
     losses: list[int]  # per interval, x 10^6 (the commit's losses_micro)
+    # (weights, optim) blobs at the end of each interval but the last (that one is end_weights /
+    # end_optim): what a sampled-interval check asks the worker to reveal (docs/diloco.md §5).
+    states: tuple = ()
 
     @property
     def delta_sha256(self) -> str:
@@ -76,15 +79,18 @@ def run_inner_round(config, theta_u: bytes, optim: bytes | None, data: bytes, da
     h, seed = Hyper.of(hyper), shard_seed(data_seed, rank)
     model, opt = load_state(config, theta_u, optim, h, device)
     trained = model_wrap(model) if model_wrap is not None else model
-    leaves, last = [], 0
+    leaves, states, last = [], [], 0
     for k in round_intervals(h, round_index, inner_steps):
         losses = _interval(trained, opt, data, seed, h, k, precision, cheat, batch_rows)
         last = loss_micro(losses) if losses else last
-        ws, os_ = sha256_hex(weights_bytes(model)), sha256_hex(optim_bytes(model, opt))
+        w_blob, o_blob = weights_bytes(model), optim_bytes(model, opt)
+        ws, os_ = sha256_hex(w_blob), sha256_hex(o_blob)
         leaves.append(Leaf(k, ws, os_, last, leaf_hash(job_id, k, ws, os_, last)))
-    end_w, end_o = weights_bytes(model), optim_bytes(model, opt)
+        states.append((w_blob, o_blob))
+    end_w, end_o = states.pop()
     return InnerResult(end_w, end_o, delta_bytes(theta_u, end_w), leaves,
-                       merkle_root([leaf.hash for leaf in leaves]), [leaf.loss_micro for leaf in leaves])
+                       merkle_root([leaf.hash for leaf in leaves]), [leaf.loss_micro for leaf in leaves],
+                       tuple(states))
 
 
 def _interval(model, opt, data, seed, h, k, precision, cheat, batch_rows):
@@ -115,3 +121,18 @@ def round_distance_ppm(theta_u: bytes, reexec: Reexecuted, claimed_delta: bytes)
         return MAX_DISTANCE_PPM
     mine = apply_delta(theta_u, delta_bytes(theta_u, reexec))
     return distance_ppm(theta_u, mine, claimed, reexec.optim)
+
+
+def interval_distance_ppm(config, start: tuple[bytes, bytes | None], claimed_end: bytes, data: bytes, data_seed,
+                          rank: int, hyper, interval: int, device="cpu") -> int:
+    """A sampled-interval check (docs/diloco.md §5): re-execute global ``interval`` of rank ``rank``
+    in fp32 from the revealed ``start`` (weights, optim) and measure the docs/training.md §7 distance
+    to ``claimed_end``; MAX_DISTANCE_PPM when the start is not a well-formed state of the model."""
+    from worker.training.verify import reexecute_interval
+
+    try:
+        mine = reexecute_interval(config, start[0], start[1] or None, data, shard_seed(data_seed, rank),
+                                  Hyper.of(hyper), interval, precision="fp32", device=device)
+    except WeightsError:
+        return MAX_DISTANCE_PPM
+    return distance_ppm(start[0], mine, claimed_end)

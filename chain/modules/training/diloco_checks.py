@@ -7,7 +7,11 @@ End block, for every live round of a DiLoCo job past its close (OUTER or CLOSED)
   10^6 < job.sample_ppm; the checked contribution (ascending rank) is be_uint64(sha256(seed ||
   "worker")[0:8]) mod n; the committee (draws.draw_committee, job.committee_size) comes from the
   eligible hosts that are not workers of the job (ever). Not checked or no candidate: UNCHECKED;
-  else VOTING until vote_deadline = height + outer_vote_blocks.
+  else VOTING until vote_deadline = height + outer_vote_blocks. In the sampled-interval mode
+  (params.outer_check_sample_ppm > 0) the check also draws draws.sample_count(c,
+  outer_check_sample_ppm) of the round's c intervals (draws.sample_intervals, same seed) and is
+  REVEALING until reveal_deadline = height + reveal_blocks; a reveal (diloco_reveals) makes it VOTING.
+- REVEALING at or after reveal_deadline (no reveal can come any more): fraud (unrevealed sample).
 - VOTING, every member voted or at vote_deadline: INVALID x 2 > committee size opens a
   re-verification (REVERIFYING; voters: every eligible host that is not a worker of the job, with
   its weight); otherwise PASSED.
@@ -28,13 +32,14 @@ from sprint.inference.v1.inference_pb2 import (
 )
 from sprint.training.v1.training_pb2 import (
     ROUND_CHECK_FRAUD, ROUND_CHECK_PASSED, ROUND_CHECK_PENDING, ROUND_CHECK_REVERIFYING, ROUND_CHECK_UNCHECKED,
-    ROUND_CHECK_VOTING, CommitteeVote, DilocoRound, RoundCheck, TrainingJob, TrainingReverification,
+    ROUND_CHECK_REVEALING, ROUND_CHECK_VOTING, CommitteeVote, DilocoRound, RoundCheck, TrainingJob,
+    TrainingReverification,
 )
 
 from chain.context import Context
 from chain.errors import ErrInvalidRequest, ErrUnauthorized
 from chain.modules.hosts.worker_auth import parse_address, worker_host
-from chain.modules.training import diloco_rollback, draws, faults, fraud, verification
+from chain.modules.training import diloco_reveals, diloco_rollback, draws, faults, fraud, verification
 from chain.modules.training import diloco_state as ds
 from chain.modules.training.diloco_submit import is_diloco
 from chain.tx.crypto import encode_address
@@ -101,11 +106,28 @@ def _draw(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound) -> int:
         return CHANGED
     rnd.check, rnd.checked_host = ROUND_CHECK_VOTING, ranked[index].host
     rnd.committee.extend(encode_address(op) for op in committee)
-    rnd.vote_deadline = ctx.block.height + deps.training.get_params(ctx.store).outer_vote_blocks
+    params = deps.training.get_params(ctx.store)
+    if params.outer_check_sample_ppm > 0:
+        rnd.check = ROUND_CHECK_REVEALING
+        rnd.sampled_intervals.extend(diloco_reveals.draw_intervals(seed, job, rnd.index,
+                                                                   params.outer_check_sample_ppm))
+        rnd.reveal_deadline = ctx.block.height + params.reveal_blocks
+    else:
+        rnd.vote_deadline = ctx.block.height + params.outer_vote_blocks
     ctx.emit("diloco_check", ("job_id", str(job.id)), ("round", str(rnd.index)), ("checked", "true"),
              ("worker", rnd.checked_host), ("committee", ",".join(rnd.committee)),
-             ("vote_deadline", str(rnd.vote_deadline)))
+             ("intervals", ",".join(str(k) for k in rnd.sampled_intervals)),
+             ("reveal_deadline", str(rnd.reveal_deadline)), ("vote_deadline", str(rnd.vote_deadline)))
     return CHANGED
+
+
+def _reveal_timeout(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound) -> int:
+    """REVEALING: no reveal by reveal_deadline is fraud (as an unrevealed single-prover sample)."""
+    if ctx.block.height < rnd.reveal_deadline:
+        return UNCHANGED
+    confirm_fraud(ctx, deps, job, rnd, f"training job {job.id} round {rnd.index}: sampled intervals not "
+                                       f"revealed by block {rnd.reveal_deadline}")
+    return DONE
 
 
 def _tally(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound) -> int:
@@ -124,7 +146,8 @@ def _reverify_deadline(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound) -
     return decide(ctx, deps, job, rnd, deadline_reached=True)
 
 
-_STEPS = {ROUND_CHECK_PENDING: _draw, ROUND_CHECK_VOTING: _tally, ROUND_CHECK_REVERIFYING: _reverify_deadline}
+_STEPS = {ROUND_CHECK_PENDING: _draw, ROUND_CHECK_REVEALING: _reveal_timeout, ROUND_CHECK_VOTING: _tally,
+          ROUND_CHECK_REVERIFYING: _reverify_deadline}
 
 
 def _pass(ctx: Context, job: TrainingJob, rnd: DilocoRound, how: str) -> None:
@@ -173,11 +196,11 @@ def forfeited_pay(job: TrainingJob, host: str) -> int:
     return job.train_cost * rounds * job.diloco.inner_steps // total if total else 0
 
 
-def confirm_fraud(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound) -> None:
+def confirm_fraud(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound, reason: str = "") -> None:
     """FRAUD: punish the checked worker, forfeit its pay, pay the bounty, exclude it and roll back."""
     rnd.check = ROUND_CHECK_FRAUD
     params = deps.training.get_params(ctx.store)
-    reason = f"training job {job.id} round {rnd.index}: re-verification confirmed fraud"
+    reason = reason or f"training job {job.id} round {rnd.index}: re-verification confirmed fraud"
     seg = as_segment(rnd)
     slashed, _, _ = fraud.punish_prover(ctx, deps, seg, params.fraud_tau_milli, reason)
     if rnd.checked_host not in job.forfeited:

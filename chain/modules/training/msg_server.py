@@ -24,6 +24,7 @@ from sprint.training.v1.training_pb2 import (
 from sprint.training.v1.tx_pb2 import (
     MsgAnnounceMaintenance, MsgCommitTrainingSegment, MsgRevealTrainingStates, MsgSubmitTrainingJob,
     MsgSubmitTrainingJobResponse, MsgVoteTrainingSegment, MsgCommitDilocoRound, MsgCommitDilocoOuter,
+    MsgRevealDilocoRound,
     MsgVoteDilocoRound,
 )
 
@@ -32,7 +33,7 @@ from chain.errors import ErrInsufficientFee, ErrInvalidRequest, ErrUnauthorized
 from chain.modules.bank.keys import module_address
 from chain.modules.hosts.worker_auth import worker_host, worker_signers
 from chain.modules.inference.models import check_name, check_sha256_hex
-from chain.modules.training import cost, diloco_checks, diloco_rounds, keys, reveals, votes
+from chain.modules.training import cost, diloco_checks, diloco_reveals, diloco_rounds, keys, reveals, votes
 from chain.modules.training.diloco_submit import diloco_costs, diloco_fields, validate_diloco_submit
 from chain.modules.training.expected_keepers import TrainingDeps
 from chain.modules.training.keeper import job_layout, next_segment_index
@@ -47,6 +48,7 @@ MSG_MAINTENANCE_URL = "/sprint.training.v1.MsgAnnounceMaintenance"
 MSG_COMMIT_ROUND_URL = "/sprint.training.v1.MsgCommitDilocoRound"
 MSG_COMMIT_OUTER_URL = "/sprint.training.v1.MsgCommitDilocoOuter"
 MSG_VOTE_ROUND_URL = "/sprint.training.v1.MsgVoteDilocoRound"
+MSG_REVEAL_ROUND_URL = "/sprint.training.v1.MsgRevealDilocoRound"
 NANO = 1_000_000_000
 ROOT_BYTES = 32
 
@@ -337,6 +339,9 @@ class MsgServer:
     def vote_diloco_round(self, ctx: Context, msg: MsgVoteDilocoRound) -> None:
         diloco_checks.handle_vote(ctx, self.deps, msg)
 
+    def reveal_diloco_round(self, ctx: Context, msg: MsgRevealDilocoRound) -> None:
+        diloco_reveals.handle_reveal(ctx, self.deps, msg)
+
     def routes(self) -> list[tuple[str, Route]]:
         """(type URL, Route) of every training message."""
         return [
@@ -356,4 +361,6 @@ class MsgServer:
                                          self.commit_diloco_outer)),
             (MSG_VOTE_ROUND_URL, Route(MsgVoteDilocoRound, worker_signers, diloco_checks.validate_vote,
                                        self.vote_diloco_round)),
+            (MSG_REVEAL_ROUND_URL, Route(MsgRevealDilocoRound, worker_signers, diloco_reveals.validate_reveal,
+                                         self.reveal_diloco_round)),
         ]

@@ -77,6 +77,8 @@ def default_params() -> Params:
         default_outer_lr_nano=700_000_000,
         default_outer_momentum_nano=900_000_000,
         outer_vote_blocks=30,
+        # 0: a check re-executes the whole round; > 0: that share of its intervals (docs/diloco.md §5).
+        outer_check_sample_ppm=0,
     )
 
 
@@ -112,8 +114,9 @@ def validate_diloco_params(params: Params) -> None:
     """The DiLoCo fields (docs/diloco.md): bounded worker count, committee, ppm and nano values."""
     if params.max_workers > MAX_WORKERS:
         raise ErrInvalidRequest(f"training params: max_workers must be <= {MAX_WORKERS}")
-    if params.outer_sample_ppm > PPM:
-        raise ErrInvalidRequest(f"training params: outer_sample_ppm must be <= {PPM}")
+    for name in ("outer_sample_ppm", "outer_check_sample_ppm"):
+        if getattr(params, name) > PPM:
+            raise ErrInvalidRequest(f"training params: {name} must be <= {PPM}")
     if params.outer_committee_size > params.max_committee_size:
         raise ErrInvalidRequest("training params: outer_committee_size must be <= max_committee_size")
     if params.default_outer_lr_nano > 10 * NANO:

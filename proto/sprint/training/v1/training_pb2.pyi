@@ -44,6 +44,7 @@ class RoundCheck(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ROUND_CHECK_REVERIFYING: _ClassVar[RoundCheck]
     ROUND_CHECK_PASSED: _ClassVar[RoundCheck]
     ROUND_CHECK_FRAUD: _ClassVar[RoundCheck]
+    ROUND_CHECK_REVEALING: _ClassVar[RoundCheck]
 TRAINING_JOB_STATUS_UNSPECIFIED: TrainingJobStatus
 TRAINING_JOB_STATUS_QUEUED: TrainingJobStatus
 TRAINING_JOB_STATUS_TRAINING: TrainingJobStatus
@@ -70,9 +71,10 @@ ROUND_CHECK_VOTING: RoundCheck
 ROUND_CHECK_REVERIFYING: RoundCheck
 ROUND_CHECK_PASSED: RoundCheck
 ROUND_CHECK_FRAUD: RoundCheck
+ROUND_CHECK_REVEALING: RoundCheck
 
 class Params(_message.Message):
-    __slots__ = ("max_dataset_bytes", "max_total_steps", "max_batch_size", "max_intervals", "intervals_per_segment", "max_lr_nano", "max_weight_decay_nano", "default_sample_ppm", "min_sample_ppm", "max_sample_ppm", "default_committee_size", "min_committee_size", "max_committee_size", "default_tolerance_ppm", "min_tolerance_ppm", "max_tolerance_ppm", "segment_blocks", "reveal_blocks", "vote_blocks", "reverify_blocks", "queue_blocks", "price_per_gflop", "verifier_share_bps", "bounty_bps", "fee_denom", "capacity_gflop_per_weight", "cda_gamma_milli", "fault_success_drop_ppm", "heartbeat_penalty_bps", "max_unavailable", "unavailable_lockup_blocks", "max_maintenance_per_epoch", "maintenance_notice_blocks", "max_maintenance_blocks", "fraud_tau_milli", "max_reassignments", "max_queued_jobs", "max_workers", "round_blocks", "outer_blocks", "outer_sample_ppm", "outer_committee_size", "outer_tolerance_ppm", "default_outer_lr_nano", "default_outer_momentum_nano", "outer_vote_blocks")
+    __slots__ = ("max_dataset_bytes", "max_total_steps", "max_batch_size", "max_intervals", "intervals_per_segment", "max_lr_nano", "max_weight_decay_nano", "default_sample_ppm", "min_sample_ppm", "max_sample_ppm", "default_committee_size", "min_committee_size", "max_committee_size", "default_tolerance_ppm", "min_tolerance_ppm", "max_tolerance_ppm", "segment_blocks", "reveal_blocks", "vote_blocks", "reverify_blocks", "queue_blocks", "price_per_gflop", "verifier_share_bps", "bounty_bps", "fee_denom", "capacity_gflop_per_weight", "cda_gamma_milli", "fault_success_drop_ppm", "heartbeat_penalty_bps", "max_unavailable", "unavailable_lockup_blocks", "max_maintenance_per_epoch", "maintenance_notice_blocks", "max_maintenance_blocks", "fraud_tau_milli", "max_reassignments", "max_queued_jobs", "max_workers", "round_blocks", "outer_blocks", "outer_sample_ppm", "outer_committee_size", "outer_tolerance_ppm", "default_outer_lr_nano", "default_outer_momentum_nano", "outer_vote_blocks", "outer_check_sample_ppm")
     MAX_DATASET_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_TOTAL_STEPS_FIELD_NUMBER: _ClassVar[int]
     MAX_BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
@@ -119,6 +121,7 @@ class Params(_message.Message):
     DEFAULT_OUTER_LR_NANO_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_OUTER_MOMENTUM_NANO_FIELD_NUMBER: _ClassVar[int]
     OUTER_VOTE_BLOCKS_FIELD_NUMBER: _ClassVar[int]
+    OUTER_CHECK_SAMPLE_PPM_FIELD_NUMBER: _ClassVar[int]
     max_dataset_bytes: int
     max_total_steps: int
     max_batch_size: int
@@ -165,7 +168,8 @@ class Params(_message.Message):
     default_outer_lr_nano: int
     default_outer_momentum_nano: int
     outer_vote_blocks: int
-    def __init__(self, max_dataset_bytes: _Optional[int] = ..., max_total_steps: _Optional[int] = ..., max_batch_size: _Optional[int] = ..., max_intervals: _Optional[int] = ..., intervals_per_segment: _Optional[int] = ..., max_lr_nano: _Optional[int] = ..., max_weight_decay_nano: _Optional[int] = ..., default_sample_ppm: _Optional[int] = ..., min_sample_ppm: _Optional[int] = ..., max_sample_ppm: _Optional[int] = ..., default_committee_size: _Optional[int] = ..., min_committee_size: _Optional[int] = ..., max_committee_size: _Optional[int] = ..., default_tolerance_ppm: _Optional[int] = ..., min_tolerance_ppm: _Optional[int] = ..., max_tolerance_ppm: _Optional[int] = ..., segment_blocks: _Optional[int] = ..., reveal_blocks: _Optional[int] = ..., vote_blocks: _Optional[int] = ..., reverify_blocks: _Optional[int] = ..., queue_blocks: _Optional[int] = ..., price_per_gflop: _Optional[int] = ..., verifier_share_bps: _Optional[int] = ..., bounty_bps: _Optional[int] = ..., fee_denom: _Optional[str] = ..., capacity_gflop_per_weight: _Optional[int] = ..., cda_gamma_milli: _Optional[int] = ..., fault_success_drop_ppm: _Optional[int] = ..., heartbeat_penalty_bps: _Optional[int] = ..., max_unavailable: _Optional[int] = ..., unavailable_lockup_blocks: _Optional[int] = ..., max_maintenance_per_epoch: _Optional[int] = ..., maintenance_notice_blocks: _Optional[int] = ..., max_maintenance_blocks: _Optional[int] = ..., fraud_tau_milli: _Optional[int] = ..., max_reassignments: _Optional[int] = ..., max_queued_jobs: _Optional[int] = ..., max_workers: _Optional[int] = ..., round_blocks: _Optional[int] = ..., outer_blocks: _Optional[int] = ..., outer_sample_ppm: _Optional[int] = ..., outer_committee_size: _Optional[int] = ..., outer_tolerance_ppm: _Optional[int] = ..., default_outer_lr_nano: _Optional[int] = ..., default_outer_momentum_nano: _Optional[int] = ..., outer_vote_blocks: _Optional[int] = ...) -> None: ...
+    outer_check_sample_ppm: int
+    def __init__(self, max_dataset_bytes: _Optional[int] = ..., max_total_steps: _Optional[int] = ..., max_batch_size: _Optional[int] = ..., max_intervals: _Optional[int] = ..., intervals_per_segment: _Optional[int] = ..., max_lr_nano: _Optional[int] = ..., max_weight_decay_nano: _Optional[int] = ..., default_sample_ppm: _Optional[int] = ..., min_sample_ppm: _Optional[int] = ..., max_sample_ppm: _Optional[int] = ..., default_committee_size: _Optional[int] = ..., min_committee_size: _Optional[int] = ..., max_committee_size: _Optional[int] = ..., default_tolerance_ppm: _Optional[int] = ..., min_tolerance_ppm: _Optional[int] = ..., max_tolerance_ppm: _Optional[int] = ..., segment_blocks: _Optional[int] = ..., reveal_blocks: _Optional[int] = ..., vote_blocks: _Optional[int] = ..., reverify_blocks: _Optional[int] = ..., queue_blocks: _Optional[int] = ..., price_per_gflop: _Optional[int] = ..., verifier_share_bps: _Optional[int] = ..., bounty_bps: _Optional[int] = ..., fee_denom: _Optional[str] = ..., capacity_gflop_per_weight: _Optional[int] = ..., cda_gamma_milli: _Optional[int] = ..., fault_success_drop_ppm: _Optional[int] = ..., heartbeat_penalty_bps: _Optional[int] = ..., max_unavailable: _Optional[int] = ..., unavailable_lockup_blocks: _Optional[int] = ..., max_maintenance_per_epoch: _Optional[int] = ..., maintenance_notice_blocks: _Optional[int] = ..., max_maintenance_blocks: _Optional[int] = ..., fraud_tau_milli: _Optional[int] = ..., max_reassignments: _Optional[int] = ..., max_queued_jobs: _Optional[int] = ..., max_workers: _Optional[int] = ..., round_blocks: _Optional[int] = ..., outer_blocks: _Optional[int] = ..., outer_sample_ppm: _Optional[int] = ..., outer_committee_size: _Optional[int] = ..., outer_tolerance_ppm: _Optional[int] = ..., default_outer_lr_nano: _Optional[int] = ..., default_outer_momentum_nano: _Optional[int] = ..., outer_vote_blocks: _Optional[int] = ..., outer_check_sample_ppm: _Optional[int] = ...) -> None: ...
 
 class Hyperparams(_message.Message):
     __slots__ = ("lr_nano", "beta1_nano", "beta2_nano", "eps_nano", "weight_decay_nano", "batch_size", "seq_len", "total_steps", "checkpoint_interval")
@@ -442,7 +446,7 @@ class OuterCommit(_message.Message):
     def __init__(self, host: _Optional[str] = ..., weights_sha256: _Optional[str] = ..., momentum_sha256: _Optional[str] = ..., height: _Optional[int] = ..., weights_size: _Optional[int] = ...) -> None: ...
 
 class DilocoRound(_message.Message):
-    __slots__ = ("index", "status", "start_weights_sha256", "start_momentum_sha256", "open_height", "deadline", "contributions", "outer_commits", "agreed_weights_sha256", "agreed_momentum_sha256", "closed_height", "check", "checked_host", "committee", "votes", "reverification", "vote_deadline", "flagged", "agreed_weights_size")
+    __slots__ = ("index", "status", "start_weights_sha256", "start_momentum_sha256", "open_height", "deadline", "contributions", "outer_commits", "agreed_weights_sha256", "agreed_momentum_sha256", "closed_height", "check", "checked_host", "committee", "votes", "reverification", "vote_deadline", "flagged", "agreed_weights_size", "sampled_intervals", "reveals", "reveal_deadline")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     START_WEIGHTS_SHA256_FIELD_NUMBER: _ClassVar[int]
@@ -462,6 +466,9 @@ class DilocoRound(_message.Message):
     VOTE_DEADLINE_FIELD_NUMBER: _ClassVar[int]
     FLAGGED_FIELD_NUMBER: _ClassVar[int]
     AGREED_WEIGHTS_SIZE_FIELD_NUMBER: _ClassVar[int]
+    SAMPLED_INTERVALS_FIELD_NUMBER: _ClassVar[int]
+    REVEALS_FIELD_NUMBER: _ClassVar[int]
+    REVEAL_DEADLINE_FIELD_NUMBER: _ClassVar[int]
     index: int
     status: RoundStatus
     start_weights_sha256: str
@@ -481,7 +488,10 @@ class DilocoRound(_message.Message):
     vote_deadline: int
     flagged: _containers.RepeatedScalarFieldContainer[str]
     agreed_weights_size: int
-    def __init__(self, index: _Optional[int] = ..., status: _Optional[_Union[RoundStatus, str]] = ..., start_weights_sha256: _Optional[str] = ..., start_momentum_sha256: _Optional[str] = ..., open_height: _Optional[int] = ..., deadline: _Optional[int] = ..., contributions: _Optional[_Iterable[_Union[RoundContribution, _Mapping]]] = ..., outer_commits: _Optional[_Iterable[_Union[OuterCommit, _Mapping]]] = ..., agreed_weights_sha256: _Optional[str] = ..., agreed_momentum_sha256: _Optional[str] = ..., closed_height: _Optional[int] = ..., check: _Optional[_Union[RoundCheck, str]] = ..., checked_host: _Optional[str] = ..., committee: _Optional[_Iterable[str]] = ..., votes: _Optional[_Iterable[_Union[CommitteeVote, _Mapping]]] = ..., reverification: _Optional[_Union[TrainingReverification, _Mapping]] = ..., vote_deadline: _Optional[int] = ..., flagged: _Optional[_Iterable[str]] = ..., agreed_weights_size: _Optional[int] = ...) -> None: ...
+    sampled_intervals: _containers.RepeatedScalarFieldContainer[int]
+    reveals: _containers.RepeatedCompositeFieldContainer[StateReveal]
+    reveal_deadline: int
+    def __init__(self, index: _Optional[int] = ..., status: _Optional[_Union[RoundStatus, str]] = ..., start_weights_sha256: _Optional[str] = ..., start_momentum_sha256: _Optional[str] = ..., open_height: _Optional[int] = ..., deadline: _Optional[int] = ..., contributions: _Optional[_Iterable[_Union[RoundContribution, _Mapping]]] = ..., outer_commits: _Optional[_Iterable[_Union[OuterCommit, _Mapping]]] = ..., agreed_weights_sha256: _Optional[str] = ..., agreed_momentum_sha256: _Optional[str] = ..., closed_height: _Optional[int] = ..., check: _Optional[_Union[RoundCheck, str]] = ..., checked_host: _Optional[str] = ..., committee: _Optional[_Iterable[str]] = ..., votes: _Optional[_Iterable[_Union[CommitteeVote, _Mapping]]] = ..., reverification: _Optional[_Union[TrainingReverification, _Mapping]] = ..., vote_deadline: _Optional[int] = ..., flagged: _Optional[_Iterable[str]] = ..., agreed_weights_size: _Optional[int] = ..., sampled_intervals: _Optional[_Iterable[int]] = ..., reveals: _Optional[_Iterable[_Union[StateReveal, _Mapping]]] = ..., reveal_deadline: _Optional[int] = ...) -> None: ...
 
 class DilocoState(_message.Message):
     __slots__ = ("workers_wanted", "inner_steps", "rounds", "outer_lr_nano", "outer_momentum_nano", "workers", "current_round", "rounds_log", "redone_steps", "rollbacks")

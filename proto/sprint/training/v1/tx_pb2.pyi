@@ -141,6 +141,18 @@ class MsgCommitDilocoOuter(_message.Message):
     weights_size: int
     def __init__(self, worker: _Optional[str] = ..., job_id: _Optional[int] = ..., round: _Optional[int] = ..., weights_sha256: _Optional[str] = ..., momentum_sha256: _Optional[str] = ..., weights_size: _Optional[int] = ...) -> None: ...
 
+class MsgRevealDilocoRound(_message.Message):
+    __slots__ = ("worker", "job_id", "round", "reveals")
+    WORKER_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    REVEALS_FIELD_NUMBER: _ClassVar[int]
+    worker: str
+    job_id: int
+    round: int
+    reveals: _containers.RepeatedCompositeFieldContainer[_training_pb2.StateReveal]
+    def __init__(self, worker: _Optional[str] = ..., job_id: _Optional[int] = ..., round: _Optional[int] = ..., reveals: _Optional[_Iterable[_Union[_training_pb2.StateReveal, _Mapping]]] = ...) -> None: ...
+
 class MsgVoteDilocoRound(_message.Message):
     __slots__ = ("worker", "job_id", "round", "verdict", "distance_ppm")
     WORKER_FIELD_NUMBER: _ClassVar[int]
