@@ -131,10 +131,10 @@ def _reveal_timeout(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound) -> i
 
 
 def _tally(ctx: Context, deps, job: TrainingJob, rnd: DilocoRound) -> int:
-    if len(rnd.votes) < len(rnd.committee) and ctx.block.height < rnd.vote_deadline:
+    invalid = verification.committee_says_invalid(rnd, ctx.block.height)
+    if invalid is None:
         return UNCHANGED
-    invalid = sum(1 for vote in rnd.votes if vote.verdict == VERDICT_INVALID)
-    if invalid * 2 > len(rnd.votes):  # of the votes cast, as single-prover segments
+    if invalid:
         return open_reverification(ctx, deps, job, rnd)
     _pass(ctx, job, rnd, "committee")
     return CHANGED

@@ -123,12 +123,22 @@ def _reveal_timeout(ctx: Context, deps, job: TrainingJob, seg: Segment) -> int:
     return DONE
 
 
+def committee_says_invalid(check, height: int) -> bool | None:
+    """The committee tally of a revealed segment or a checked DiLoCo round (`committee`, `votes`,
+    `vote_deadline`): None while members may still vote (some silent and before the deadline); else
+    whether INVALID votes are a majority of the votes cast (silent seats count for neither side)."""
+    if len(check.votes) < len(check.committee) and height < check.vote_deadline:
+        return None
+    invalid = sum(1 for vote in check.votes if vote.verdict == VERDICT_INVALID)
+    return invalid * 2 > len(check.votes)
+
+
 def _tally(ctx: Context, deps, job: TrainingJob, seg: Segment) -> int:
     """REVEALED: once every member voted or at vote_deadline, PASS or open a re-verification."""
-    if len(seg.votes) < len(seg.committee) and ctx.block.height < seg.vote_deadline:
+    invalid = committee_says_invalid(seg, ctx.block.height)
+    if invalid is None:
         return UNCHANGED
-    invalid = sum(1 for vote in seg.votes if vote.verdict == VERDICT_INVALID)
-    if invalid * 2 > len(seg.votes):
+    if invalid:
         return open_reverification(ctx, deps, job, seg)
     pass_segment(ctx, job, seg, "committee")
     return CHANGED
